@@ -1,0 +1,100 @@
+"""`tfkg`: the command-line face of tfkg. Each subcommand is a thin layer over a library function.
+
+Errors a user can cause (a bad list, a missing build) print one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import settings
+from kg.errors import UserError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def build_option(function: F) -> F:
+    """--build DIR, shared by every subcommand."""
+    return click.option(
+        "--build", "build_dir", type=click.Path(path_type=Path), default=lambda: settings.get("build"),
+        show_default=settings.SETTINGS["build"].default, help=settings.SETTINGS["build"].help,
+    )(function)
+
+
+def user_errors(function: F) -> F:
+    """Turn a UserError into one line on stderr and exit status 1."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except UserError as error:
+            click.echo(f"tfkg: error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
+def main(verbose: bool) -> None:
+    """tfkg: a knowledge graph and paper search over an awesome-list of research papers.
+
+    Start with `tfkg ingest` (builds the bundled list), then `tfkg stats`.
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="tfkg: %(message)s")
+
+
+@main.command()
+@click.option("--list", "list_path", type=click.Path(path_type=Path), default=lambda: settings.get("list"),
+              show_default="the bundled list", help=settings.SETTINGS["list"].help)
+@build_option
+@click.option("--data-dir", type=click.Path(path_type=Path), default=lambda: settings.get("data_dir"),
+              show_default="data/", help=settings.SETTINGS["data_dir"].help)
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=lambda: settings.get("cache_dir"),
+              show_default="data/cache/", help=settings.SETTINGS["cache_dir"].help)
+@click.option("--force", is_flag=True, help="Rebuild even when the build is up to date.")
+@click.option("--quiet", is_flag=True, help="No progress bars and no parser warnings.")
+@user_errors
+def ingest(list_path: Path, build_dir: Path, data_dir: Path, cache_dir: Path, force: bool, quiet: bool) -> None:
+    """Parse a list and build its graph (and index) into the build folder.
+
+    The build is replaced whole, and only when every step succeeded; a run on unchanged input does
+    nothing and says so.
+    """
+    from ingest.pipeline import IngestOptions
+    from ingest.pipeline import ingest as run_ingest
+
+    started = time.perf_counter()
+    result = run_ingest(IngestOptions(list_path, build_dir, data_dir, cache_dir, force=force, progress=not quiet))
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    counts = result.manifest["counts"]
+    summary = f"{counts['entries']} entries, {counts['papers']} papers, {sum(counts['nodes'].values())} nodes"
+    if result.built:
+        click.echo(f"built {build_dir} from {list_path}: {summary} in {time.perf_counter() - started:.1f}s")
+    else:
+        click.echo(f"{build_dir} is up to date with {list_path} ({summary}); nothing to do (--force rebuilds)")
+
+
+@main.command()
+@build_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@user_errors
+def stats(build_dir: Path, as_json: bool) -> None:
+    """Counts of a build: entries, nodes and edges by type, papers per year and venue."""
+    from kg.stats import build_stats, format_stats
+    from kg.store import load_build
+
+    figures = build_stats(load_build(build_dir))
+    click.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else format_stats(figures))

@@ -1,0 +1,47 @@
+"""Every setting of tfkg in one table: name, environment variable, default and help text.
+
+The CLI, the app and the README read this table; a setting is looked up as: the command-line
+option when given, else the environment variable, else the default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("list", "TFKG_LIST", str(DATA_DIR / "awesome-talking-face-generation.md"),
+                "The awesome-list to ingest (markdown)."),
+        Setting("build", "TFKG_BUILD", str(DATA_DIR / "build"),
+                "Folder of built artifacts, replaced whole by each ingest."),
+        Setting("data_dir", "TFKG_DATA_DIR", str(DATA_DIR),
+                "Folder of the vocabularies (venues.toml, concepts.toml, datasets.toml) and SHACL shapes."),
+        Setting("cache_dir", "TFKG_CACHE_DIR", str(DATA_DIR / "cache"),
+                "Folder of cached API responses and embeddings; survives rebuilds."),
+    )
+}
+
+
+def get(name: str) -> str:
+    """The value of a setting: its environment variable if set, else its default."""
+    setting = SETTINGS[name]
+    return os.environ.get(setting.env, setting.default)
+
+
+def get_path(name: str) -> Path:
+    return Path(get(name))

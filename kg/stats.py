@@ -1,0 +1,51 @@
+"""`tfkg stats`: the figures of a build, as a dict that prints as text or JSON."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from kg.graph import edge_counts, node_counts
+from kg.store import Build
+
+
+def _sorted(counter: Counter[Any]) -> dict[str, int]:
+    return {str(key): counter[key] for key in sorted(counter, key=lambda k: (k is None, str(k)))}
+
+
+def build_stats(build: Build) -> dict[str, Any]:
+    """Entries, nodes and edges by type, entries per section, papers per year and venue family,
+    and papers with and without an arXiv id."""
+    papers = build.papers
+    return {
+        "list": build.parsed.file,
+        "entries": len(build.parsed.entries),
+        "dataset_entries": len(build.parsed.datasets),
+        "metric_entries": len(build.parsed.metrics),
+        "papers": len(papers),
+        "nodes": node_counts(build.graph),
+        "edges": edge_counts(build.graph),
+        "entries_per_section": {
+            s.title: s.entries for s in build.parsed.sections if s.entries
+        },
+        "papers_per_year": _sorted(Counter(p.year for p in papers)),
+        "papers_per_venue": _sorted(Counter(p.venue.family for p in papers)),
+        "papers_with_arxiv_id": sum(1 for p in papers if p.arxiv_id),
+        "papers_without_arxiv_id": sum(1 for p in papers if not p.arxiv_id),
+        "parser_warnings": len(build.parsed.warnings),
+        "built_at": build.manifest.get("built_at"),
+    }
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    """Stats as aligned text, one figure or one table per block."""
+    lines = []
+    for key, value in stats.items():
+        title = key.replace("_", " ")
+        if isinstance(value, dict):
+            lines.append(f"{title}:")
+            width = max((len(k) for k in value), default=0)
+            lines += [f"  {k:<{width}}  {v}" for k, v in value.items()]
+        else:
+            lines.append(f"{title}: {value}")
+    return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""Build artifacts on disk: how they are written (atomically) and read back.
+
+A build is one folder (default `data/build/`) holding, in format version BUILD_FORMAT:
+  manifest.json   what the build was made from (input hashes, tfkg version, settings), when, counts
+  parsed.json     the ParsedList: entries, dataset and metric entries, sections, parser warnings
+  papers.jsonl    one Paper per line
+  datasets.jsonl  one Dataset per line
+  metrics.jsonl   one Metric per line
+  graph.json      the graph in networkx node-link form (`edges` key)
+Later stages add their own files (the search index) to the same folder before it is swapped in.
+
+A new build is written to a fresh folder beside the old one and swapped in by renames, so an
+interrupted or failed ingest leaves the previous build as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import UserError
+from kg.model import (
+    Dataset,
+    DatasetEntry,
+    Entry,
+    Metric,
+    MetricEntry,
+    Paper,
+    ParsedList,
+    ParseWarning,
+    Section,
+    from_dict,
+)
+
+BUILD_FORMAT = 1
+MANIFEST = "manifest.json"
+
+
+class BuildMissing(UserError):
+    """No usable build in a folder."""
+
+
+@dataclass(frozen=True)
+class Build:
+    """A loaded build: the records of every stage and the graph."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    parsed: ParsedList
+    papers: tuple[Paper, ...]
+    datasets: tuple[Dataset, ...]
+    metrics: tuple[Metric, ...]
+    graph: nx.MultiDiGraph
+
+    def paper(self, paper_id: str) -> Paper | None:
+        """A paper by id ("2301.03786" or "paper/2301.03786")."""
+        wanted = paper_id.removeprefix("paper/")
+        return next((p for p in self.papers if p.id == wanted), None)
+
+
+def to_json(record: Any) -> Any:
+    """A record (or a list of them) as JSON-able data."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return dataclasses.asdict(record)
+    return record
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically: to a temporary file beside path, then rename."""
+    atomic_write_text(path, json.dumps(to_json(data), ensure_ascii=False, indent=1) + "\n")
+
+
+def write_jsonl(path: Path, records: Iterable[Any]) -> None:
+    """Write one JSON object per line, atomically."""
+    lines = (json.dumps(to_json(r), ensure_ascii=False) for r in records)
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text to path so that readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a build folder, or None when there is no readable one."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@contextmanager
+def staged_build(folder: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside `folder`; when the block succeeds, swap it in whole.
+
+    On an exception the staging folder is removed and `folder` is untouched.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(stage, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_core(stage: Path, parsed: ParsedList, papers: Iterable[Paper], datasets: Iterable[Dataset],
+               metrics: Iterable[Metric], graph: nx.MultiDiGraph) -> None:
+    """Write the records and the graph of a build into a staging folder."""
+    write_json(stage / "parsed.json", parsed)
+    write_jsonl(stage / "papers.jsonl", papers)
+    write_jsonl(stage / "datasets.jsonl", datasets)
+    write_jsonl(stage / "metrics.jsonl", metrics)
+    write_json(stage / "graph.json", nx.node_link_data(graph, edges="edges"))
+
+
+def load_build(folder: Path) -> Build:
+    """Load a build folder. Raises BuildMissing with what to do when there is none."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise BuildMissing(f"{folder}: no build here; run `tfkg ingest` first")
+    if manifest.get("format") != BUILD_FORMAT:
+        raise BuildMissing(
+            f"{folder}: build format {manifest.get('format')} is not {BUILD_FORMAT}; run `tfkg ingest` again"
+        )
+    try:
+        parsed = _parsed_from(json.loads((folder / "parsed.json").read_text(encoding="utf-8")))
+        papers = tuple(from_dict(Paper, d) for d in read_jsonl(folder / "papers.jsonl"))
+        datasets = tuple(from_dict(Dataset, d) for d in read_jsonl(folder / "datasets.jsonl"))
+        metrics = tuple(from_dict(Metric, d) for d in read_jsonl(folder / "metrics.jsonl"))
+        graph_data = json.loads((folder / "graph.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise BuildMissing(f"{folder}: build is damaged ({error}); run `tfkg ingest --force`") from error
+    graph = nx.node_link_graph(graph_data, directed=True, multigraph=True, edges="edges")
+    return Build(folder, manifest, parsed, papers, datasets, metrics, graph)
+
+
+def _parsed_from(data: dict[str, Any]) -> ParsedList:
+    return ParsedList(
+        file=data["file"],
+        sha256=data["sha256"],
+        entries=tuple(from_dict(Entry, d) for d in data["entries"]),
+        datasets=tuple(from_dict(DatasetEntry, d) for d in data["datasets"]),
+        metrics=tuple(from_dict(MetricEntry, d) for d in data["metrics"]),
+        sections=tuple(Section(**d) for d in data["sections"]),
+        warnings=tuple(ParseWarning(**d) for d in data["warnings"]),
+    )

@@ -1,0 +1,219 @@
+"""The controlled vocabularies: venues, keyword concepts and dataset aliases.
+
+Reads `data/venues.toml`, `data/concepts.toml` and `data/datasets.toml` (or another folder's files
+of those names) and answers three questions: which venue a cell names, which concepts a text is
+about, and which datasets a text mentions. Matching is pure and case-insensitive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from kg.model import Concept, Venue, VenueFamily
+
+VOCAB_FILES = ("venues.toml", "concepts.toml", "datasets.toml")
+YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+SHORT_YEAR = re.compile(r"'(\d\d)(?!\d)")
+PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "none", "tbd", "todo", "?", "null"})
+
+
+def normalise_text(text: str) -> str:
+    """Lowercase, with "-", "_", "/" and other punctuation as spaces ("One-Shot" -> "one shot").
+
+    "+" is kept, so that "FaceForensics++" stays distinct from "FaceForensics".
+    """
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"[^a-z0-9+']+", " ", text)
+    return " ".join(text.replace("'", "").split())
+
+
+def alias_key(text: str) -> str:
+    """The key venue aliases are compared by: lowercase letters and digits only ("ACM MM" -> "acmmm")."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def slugify(text: str) -> str:
+    """A stable id from a name or title: "DiffTalk: Crafting..." -> "difftalk-crafting-..."."""
+    return "-".join(normalise_text(text).replace("+", "plus").split())[:120] or "untitled"
+
+
+class TermMatcher:
+    """Finds whole-word occurrences of many terms in normalised text, longest term first."""
+
+    def __init__(self, terms: dict[str, str]) -> None:
+        """terms maps a surface form to the id it stands for."""
+        self._ids = {normalise_text(term): ident for term, ident in terms.items() if normalise_text(term)}
+        alternatives = sorted(self._ids, key=len, reverse=True)
+        pattern = "|".join(re.escape(term) for term in alternatives) or r"(?!x)x"
+        self._regex = re.compile(rf"(?<![a-z0-9+])(?:{pattern})(?![a-z0-9+])")
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """(id, matched words) for each occurrence in text, in order."""
+        return [(self._ids[m.group(0)], m.group(0)) for m in self._regex.finditer(normalise_text(text))]
+
+    def ids(self, text: str) -> list[str]:
+        """The distinct ids mentioned in text, in order of first mention."""
+        return list(dict.fromkeys(ident for ident, _ in self.find(text)))
+
+
+@dataclass(frozen=True)
+class DatasetName:
+    """A known dataset: canonical id, display label and the spellings that name it."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+
+
+class Vocabulary:
+    """The three vocabularies of one data folder, with their matchers."""
+
+    def __init__(
+        self,
+        venues: dict[str, VenueFamily],
+        concepts: dict[str, Concept],
+        datasets: dict[str, DatasetName],
+        digest: str = "",
+    ) -> None:
+        self.venues = venues
+        self.concepts = concepts
+        self.datasets = datasets
+        self.digest = digest
+        """sha256 of the vocabulary files, recorded in build manifests."""
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabulary:
+        """Read the vocabulary files from folder (normally `data/`)."""
+        digest = hashlib.sha256()
+        tables = {}
+        for name in VOCAB_FILES:
+            path = folder / name
+            raw = path.read_bytes()
+            digest.update(raw)
+            try:
+                tables[name] = tomllib.loads(raw.decode("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+                raise ValueError(f"{path}: not a valid TOML vocabulary: {error}") from error
+        venues = {
+            key: VenueFamily(key, spec["name"], spec["kind"], tuple(spec.get("aliases", ())))
+            for key, spec in tables["venues.toml"].items()
+        }
+        concepts = {
+            key: Concept(
+                key,
+                spec["label"],
+                tuple(spec.get("alt", ())),
+                spec.get("broader"),
+                bool(spec.get("weak", False)),
+            )
+            for key, spec in tables["concepts.toml"].items()
+        }
+        for concept in concepts.values():
+            if concept.broader and concept.broader not in concepts:
+                raise ValueError(f"{folder / 'concepts.toml'}: {concept.id}: unknown broader {concept.broader!r}")
+        datasets = {
+            key: DatasetName(key, spec["label"], tuple(spec.get("aliases", ())))
+            for key, spec in tables["datasets.toml"].items()
+        }
+        return cls(venues, concepts, datasets, digest.hexdigest())
+
+    # -- venues -----------------------------------------------------------------------------
+
+    @cached_property
+    def _venue_by_alias(self) -> dict[str, VenueFamily]:
+        by_alias = {}
+        for family in self.venues.values():
+            for alias in (family.id, *family.aliases):
+                by_alias[alias_key(alias)] = family
+        return by_alias
+
+    def venue_family(self, text: str) -> VenueFamily | None:
+        """The venue family a name like "CVPR", "ACM MM" or "Arxiv" stands for, if known."""
+        return self._venue_by_alias.get(alias_key(text))
+
+    def parse_venue(self, raw: str) -> Venue:
+        """Normalise a venue cell: "CVPR2023" -> Venue(family="CVPR", year=2023, kind="conference").
+
+        Unknown names are kept as written with kind "unknown"; the caller warns about them.
+        """
+        text = " ".join(raw.replace("`", " ").split())
+        if not text or text.lower() in PLACEHOLDERS:
+            return Venue(raw=raw.strip(), family=None, year=None, kind="unknown")
+        year_match = YEAR.search(text) or SHORT_YEAR.search(text)
+        year = None
+        rest = text
+        if year_match:
+            digits = year_match.group(1)
+            year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+            rest = text[: year_match.start()] + " " + text[year_match.end() :]
+        rest = re.sub(r"[()\[\]'’,.]", " ", rest).strip()
+        if not alias_key(rest):
+            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown")
+        family = self.venue_family(rest)
+        if family is None:
+            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year, kind="unknown")
+        return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name)
+
+    # -- concepts ---------------------------------------------------------------------------
+
+    @cached_property
+    def _concept_matcher(self) -> TermMatcher:
+        return TermMatcher(
+            {term: c.id for c in self.concepts.values() for term in (c.id, c.label, *c.alt_labels)}
+        )
+
+    def find_concepts(self, text: str) -> list[tuple[str, str]]:
+        """(concept id, matched words) for each concept mention in text."""
+        return self._concept_matcher.find(text)
+
+    def concepts_in(self, text: str, *, strong_only: bool = False) -> list[str]:
+        """Distinct concept ids mentioned in text; strong_only skips concepts marked weak."""
+        ids = self._concept_matcher.ids(text)
+        return [i for i in ids if not (strong_only and self.concepts[i].weak)]
+
+    def narrower(self, concept_id: str) -> set[str]:
+        """The concept and every concept below it (a facet on "3d" includes "nerf")."""
+        found = {concept_id}
+        changed = True
+        while changed:
+            below = {c.id for c in self.concepts.values() if c.broader in found}
+            changed = not below <= found
+            found |= below
+        return found
+
+    def concept_id(self, text: str) -> str | None:
+        """The concept a user's word names ("NeRF", "one shot", "oneshot"), if any."""
+        key = normalise_text(text)
+        for concept in self.concepts.values():
+            if key in {normalise_text(t) for t in (concept.id, concept.label, *concept.alt_labels)}:
+                return concept.id
+        return None
+
+    # -- datasets ---------------------------------------------------------------------------
+
+    @cached_property
+    def _dataset_matcher(self) -> TermMatcher:
+        return TermMatcher({alias: d.id for d in self.datasets.values() for alias in (d.label, *d.aliases)})
+
+    def datasets_in(self, text: str) -> list[str]:
+        """Distinct known dataset ids mentioned in text, by any alias."""
+        return self._dataset_matcher.ids(text)
+
+    def dataset_id(self, name: str) -> str:
+        """The canonical id for a dataset name: a known alias's id, else a slug of the name."""
+        key = normalise_text(name)
+        for ident in self._dataset_matcher.ids(name):
+            dataset = self.datasets[ident]
+            if key in {normalise_text(a) for a in (dataset.label, *dataset.aliases)}:
+                return ident
+        return slugify(name)
+
+    def dataset_label(self, dataset_id: str, fallback: str) -> str:
+        known = self.datasets.get(dataset_id)
+        return known.label if known else fallback
+

@@ -1,0 +1,46 @@
+"""Shared fixtures: the bundled list, its vocabulary, and one build of it per test session.
+
+Every test runs with the API base URLs pointed at a closed port on 127.0.0.1, so nothing can
+reach the internet even by mistake; tests that talk to an API start the fake server
+(tests/fake_apis.py) and point the clients at it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.vocab import Vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_LIST = ROOT / "data" / "awesome-talking-face-generation.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CLOSED_PORT_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TFKG_ARXIV_API_URL", CLOSED_PORT_URL + "/api/query")
+    monkeypatch.setenv("TFKG_S2_API_URL", CLOSED_PORT_URL + "/graph/v1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def vocab() -> Vocabulary:
+    return Vocabulary.load(ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of the bundled list, made once per session with no network (offline ingest)."""
+    from ingest.pipeline import IngestOptions, ingest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TFKG_ARXIV_API_URL", CLOSED_PORT_URL + "/api/query")
+        patch.setenv("TFKG_S2_API_URL", CLOSED_PORT_URL + "/graph/v1")
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        folder = tmp_path_factory.mktemp("bundled") / "build"
+        cache = tmp_path_factory.mktemp("cache")
+        ingest(IngestOptions(BUNDLED_LIST, folder, ROOT / "data", cache, progress=False))
+    return folder
