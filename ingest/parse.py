@@ -265,7 +265,8 @@ class _ListParser:
     def category(self) -> str | None:
         """The innermost heading below the top level that is a topic rather than a year."""
         for level, title, _ in reversed(self.headings):
-            if level >= 2 and not YEAR.fullmatch(title.strip()) and not (YEAR.search(title) and len(title.split()) <= 2):
+            is_year = YEAR.search(title) is not None and len(title.split()) <= 2
+            if level >= 2 and not is_year:
                 return title
         return None
 
