@@ -1,0 +1,46 @@
+"""Times `tfkg ingest` of a list: the median of several full rebuilds, and of no-op reruns.
+
+Usage: python benchmarks/ingest_bench.py [--list PATH] [--runs 5]
+Each run is a fresh process (`tfkg ingest --force`, as a user would run it), so the figure
+includes interpreter start and imports. Enrichment is offline (cached data only) so no network time counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--list", default=str(ROOT / "data" / "awesome-talking-face-generation.md"))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    tfkg = str(Path(sys.executable).with_name("tfkg"))
+    with tempfile.TemporaryDirectory() as folder:
+        build, cache = Path(folder) / "build", Path(folder) / "cache"
+        base = [tfkg, "ingest", "--list", args.list, "--build", str(build), "--cache-dir", str(cache), "--quiet"]
+        first = timed(base)  # fills the caches (embeddings) once
+        full = [timed([*base, "--force"]) for _ in range(args.runs)]
+        noop = [timed(base) for _ in range(args.runs)]
+    print(f"list: {args.list}")
+    print(f"first ingest (empty caches): {first:.2f} s")
+    print(f"full rebuild (--force), median of {args.runs}: {statistics.median(full):.2f} s")
+    print(f"no-op rerun, median of {args.runs}: {statistics.median(noop):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
