@@ -33,6 +33,8 @@ SETTINGS: dict[str, Setting] = {
                 "Folder of the vocabularies (venues.toml, concepts.toml, datasets.toml) and SHACL shapes."),
         Setting("cache_dir", "TFKG_CACHE_DIR", str(DATA_DIR / "cache"),
                 "Folder of cached API responses and embeddings; survives rebuilds."),
+        Setting("base_iri", "TFKG_BASE_IRI", "https://tfkg.example.org/",
+                "Base of the IRIs in RDF exports: a node `paper/2301.03786` becomes <BASE>paper/2301.03786."),
     )
 }
 
