@@ -46,11 +46,6 @@ def entry_node_of(ref: str) -> str:
     return entry_node(file, int(line))
 
 
-def code_node(url: str) -> str:
-    host_path = url.lower().split("://", 1)[-1].removeprefix("www.").rstrip("/").removesuffix(".git")
-    return f"code/{host_path}"
-
-
 def build_graph(corpus: Corpus, parsed: ParsedList, vocab: Vocabulary) -> nx.MultiDiGraph:
     """Assemble the graph of one list."""
     graph = nx.MultiDiGraph()
@@ -88,11 +83,9 @@ def build_graph(corpus: Corpus, parsed: ParsedList, vocab: Vocabulary) -> nx.Mul
         for mention in paper.datasets:
             kind = "introduces" if mention.source == "shared_link" else "uses_dataset"
             graph.add_edge(node, f"dataset/{mention.dataset}", type=kind, source=mention.source)
-        for link in paper.code_links:
-            if link.kind in ("github", "gitlab", "huggingface"):
-                code = code_node(link.url)
-                graph.add_node(code, type="code", label=link.url, url=link.url, host=link.kind)
-                graph.add_edge(node, code, type="has_code")
+        for repo in paper.code_repos:
+            graph.add_node(f"code/{repo.id}", type="code", label=repo.id, url=repo.url, host=repo.host)
+            graph.add_edge(node, f"code/{repo.id}", type="has_code")
         for author in paper.authors:
             graph.add_node(f"author/{author.id}", type="author", label=author.name)
             graph.add_edge(node, f"author/{author.id}", type="authored_by")

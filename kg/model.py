@@ -44,6 +44,33 @@ class Link:
     arxiv_id: str | None = None
 
 
+def code_links_of(links: tuple[Link, ...]) -> tuple[Link, ...]:
+    """Links to code: the code column, plus code hosts written in a mixed "links" column."""
+    return tuple(
+        link for link in links if link.column == "code" or (link.column == "links" and link.kind in CODE_HOSTS)
+    )
+
+
+@dataclass(frozen=True)
+class CodeRepo:
+    """A code repository: id is host and path, lowercase ("github.com/winfredy/sadtalker")."""
+
+    id: str
+    url: str
+    host: LinkKind
+
+    @classmethod
+    def from_link(cls, link: Link) -> CodeRepo | None:
+        """The repository a code link points to, or None when it is not on a code host."""
+        if link.kind not in CODE_HOSTS:
+            return None
+        path = link.url.lower().split("://", 1)[-1].removeprefix("www.").split("?")[0].split("#")[0]
+        segments = [s for s in path.split("/") if s]
+        depth = 3 if link.kind != "huggingface" else 4  # host/owner/repo, huggingface.co/spaces/owner/name
+        ident = "/".join(segments[:depth]).removesuffix(".git")
+        return cls(id=ident, url=link.url, host=link.kind)
+
+
 @dataclass(frozen=True)
 class Venue:
     """A normalised venue cell: "CVPR2023" -> family "CVPR", year 2023, kind "conference".
@@ -110,12 +137,7 @@ class Entry:
 
     @property
     def code_links(self) -> tuple[Link, ...]:
-        """Links to code: the code column, plus code hosts written in a mixed "links" column."""
-        return tuple(
-            link
-            for link in self.links
-            if link.column == "code" or (link.column == "links" and link.kind in CODE_HOSTS)
-        )
+        return code_links_of(self.links)
 
 
 @dataclass(frozen=True)
@@ -251,16 +273,18 @@ class Paper:
 
     @property
     def code_links(self) -> tuple[Link, ...]:
-        return tuple(
-            link
-            for link in self.links
-            if link.column == "code" or (link.column == "links" and link.kind in CODE_HOSTS)
-        )
+        return code_links_of(self.links)
+
+    @property
+    def code_repos(self) -> tuple[CodeRepo, ...]:
+        """The code repositories the paper's entries link (code hosts only, one per repository)."""
+        repos = {repo.id: repo for repo in map(CodeRepo.from_link, self.code_links) if repo}
+        return tuple(repos.values())
 
     @property
     def has_code(self) -> bool:
         """True when some entry links a code host (GitHub, GitLab, a Hugging Face space)."""
-        return any(link.kind in CODE_HOSTS for link in self.code_links)
+        return bool(self.code_repos)
 
     @property
     def concept_ids(self) -> tuple[str, ...]:
