@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.parse import parse_list
+from kg import settings
 from kg.graph import build_graph, edge_counts, node_counts
+from kg.model import Paper
 from kg.papers import build_corpus
 from kg.store import BUILD_FORMAT, read_manifest, staged_build, write_core, write_json
 from kg.vocab import Vocabulary
@@ -42,6 +45,8 @@ class IngestOptions:
     force: bool = False
     progress: bool = True
     extra_inputs: dict[str, Any] = field(default_factory=dict)
+    model: str = field(default_factory=lambda: settings.get("model"))
+    """The embedding model of the search index (TFKG_MODEL); a different model rebuilds."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ def ingest(options: IngestOptions) -> IngestResult:
         "vocabulary_sha256": vocab.digest,
         "tfkg_version": tfkg_version(),
         "code_sha256": _code_digest(),
+        "model": options.model,
         **options.extra_inputs,
     }
     previous = read_manifest(options.build_dir)
@@ -97,5 +103,19 @@ def ingest(options: IngestOptions) -> IngestResult:
     }
     with staged_build(options.build_dir) as stage:
         write_core(stage, parsed, corpus.papers, corpus.datasets, corpus.metrics, graph)
+        manifest["index"] = _build_search_index(stage, corpus.papers, vocab, options)
         write_json(stage / "manifest.json", manifest)
     return IngestResult(built=True, manifest=manifest, warnings=warnings)
+
+
+def _build_search_index(
+    stage: Path, papers: Sequence[Paper], vocab: Vocabulary, options: IngestOptions
+) -> dict[str, Any]:
+    """Embed the papers (through the embedding cache) and write the search index into the stage."""
+    from kg.embed import Embedder  # imports torch: only when a build is actually made
+    from kg.index import build_index
+
+    report = build_index(stage, papers, vocab, Embedder.load(options.model), options.cache_dir,
+                         progress=options.progress)
+    log.debug("search index: %d papers, %d embedded, %.1fs", len(papers), report.embedded, report.seconds)
+    return report.manifest
