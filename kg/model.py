@@ -246,8 +246,9 @@ class Paper:
     entries: "file:line" of each entry mapped to this paper, first one first.
     title/venue/year: taken from the entry judged most authoritative (peer-reviewed over preprint).
     links: every link of every entry, deduplicated by URL.
-    Enrichment fields (abstract ... external_ids) stay empty until enrichment fills them;
-    sources maps each filled field name to where it came from ("list", "arxiv", "semanticscholar").
+    Enrichment fields (abstract ... external_ids, cites) stay empty until enrichment fills them;
+    sources maps each filled field name to where it came from ("list", "arxiv", "arxiv-snapshot",
+    "semanticscholar"). cites: ids of the listed papers this paper cites (Semantic Scholar references).
     """
 
     id: str
@@ -270,6 +271,7 @@ class Paper:
     pdf_url: str | None = None
     external_ids: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    cites: tuple[str, ...] = ()
 
     @property
     def code_links(self) -> tuple[Link, ...]:

