@@ -18,6 +18,7 @@ import click
 
 from kg import settings
 from kg.errors import UserError
+from kg.search_cli import filter_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,3 +99,56 @@ def stats(build_dir: Path, as_json: bool) -> None:
 
     figures = build_stats(load_build(build_dir))
     click.echo(json.dumps(figures, indent=2, ensure_ascii=False) if as_json else format_stats(figures))
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many results to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per query (see docs/search.md).")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="Run one query per line of FILE ('-' for stdin) in one process, loading the model once.")
+@build_option
+@user_errors
+def search(query: tuple[str, ...], top: int, as_json: bool, batch: Any, build_dir: Path, **filter_values: Any) -> None:
+    """Find papers by meaning, words and concepts, and say why each matched.
+
+    QUERY may name concepts ("one-shot", "NeRF"), a venue and year ("CVPR 2023") or a dataset
+    ("HDTF"): papers that have them come first. The options are hard filters. With no QUERY, the
+    papers passing the filters are listed, newest first.
+
+    \b
+    Examples:
+      tfkg search one-shot diffusion emotion
+      tfkg search "audio-driven 3D avatar" --year 2022-2023 --has-code
+      tfkg search --keyword nerf --venue CVPR --json
+      tfkg search --batch queries.txt --json
+    """
+    from kg.search_cli import filters_from_options, heading, load_searcher, print_response, run_batch
+
+    filters = filters_from_options(**filter_values)
+    if batch is None:
+        response = load_searcher(build_dir).search(" ".join(query), filters, top)
+        print_response(response, as_json, heading(response))
+    elif query:
+        raise UserError("give a QUERY or --batch FILE, not both")
+    elif run_batch(load_searcher(build_dir), batch, filters, top, as_json):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paper_id")
+@filter_options
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many papers to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object (the shape of `tfkg search --json`).")
+@build_option
+@user_errors
+def similar(paper_id: str, top: int, as_json: bool, build_dir: Path, **filter_values: Any) -> None:
+    """The papers nearest to PAPER_ID (an arXiv id or title slug, as `tfkg search --json` shows) by
+    meaning, with the concepts of PAPER_ID each of them shares."""
+    from kg.search_cli import filters_from_options, load_searcher, print_response
+
+    searcher = load_searcher(build_dir)
+    response = searcher.similar(paper_id, top, filters_from_options(**filter_values))
+    source = searcher.papers[searcher.row_of(paper_id)]
+    print_response(response, as_json, f"papers similar to {source.title} ({source.id})")

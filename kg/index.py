@@ -2,7 +2,7 @@
 
 Reads: the papers of a build, the vocabulary, an embedding model and its cache. Writes, into a
 build's staging folder: `embeddings.npy` (float32, L2-normalised, row i = line i of papers.jsonl),
-`index.faiss` (exact inner product, or HNSW above HNSW_THRESHOLD papers), `bm25/` (see
+`index.faiss` (exact inner product, or HNSW above HNSW_THRESHOLD papers), `bm25_*` files (see
 `kg/lexical.py`), and returns the manifest's "index" entry: {"model", "dim", "count", "kind"}.
 Loading checks that entry against the papers and the wanted model and never re-embeds.
 """
@@ -95,7 +95,7 @@ def build_index(stage: Path, papers: Sequence[Paper], vocab: Vocabulary, embedde
     kind = kind or choose_kind(len(papers))
     save_npy(stage / "embeddings.npy", vectors)
     faiss.write_index(build_faiss(vectors, kind), str(stage / "index.faiss"))
-    LexicalIndex.build(texts).save(stage / "bm25")
+    LexicalIndex.build(texts).save(stage)
     manifest = {"model": embedder.name, "dim": embedder.dim, "count": len(papers), "kind": kind}
     return IndexBuildReport(manifest, embedded, time.perf_counter() - started)
 
@@ -168,7 +168,7 @@ def load_dense(folder: Path, entry: dict[str, Any]) -> DenseIndex:
 
 def load_lexical(folder: Path, count: int) -> LexicalIndex:
     try:
-        return LexicalIndex.load(folder / "bm25", count)
+        return LexicalIndex.load(folder, count)
     except (OSError, ValueError, KeyError) as error:
         raise IndexStale(f"{folder}: the BM25 index is missing or damaged ({error}); "
                          "run `tfkg ingest --force`") from error

@@ -1,6 +1,6 @@
 """Lexical retrieval: BM25 (bm25s) over the same paper texts the dense index embeds.
 
-Reads: paper texts (see `kg/index.py`), or a saved index folder. Writes: `bm25/` in a build folder,
+Reads: paper texts (see `kg/index.py`), or a saved index folder. Writes: `bm25_*.json` and `bm25_*.npy` in a build folder,
 in bm25s's own format (JSON and .npy, no pickle). Tokens are lowercased words with punctuation as
 spaces ("one-shot" -> "one", "shot"), English and query stopwords removed, Snowball-stemmed, so
 "emotional" matches "emotion".
@@ -28,6 +28,12 @@ QUERY_STOPWORDS = frozenset({
 """Words of natural questions ("which papers ...") that say nothing about a paper's topic."""
 
 STOPWORDS = frozenset(STOPWORDS_EN) | QUERY_STOPWORDS
+
+FILE_NAMES = {
+    "data_name": "bm25_data.npy", "indices_name": "bm25_indices.npy", "indptr_name": "bm25_indptr.npy",
+    "vocab_name": "bm25_vocab.json", "params_name": "bm25_params.json", "nnoc_name": "bm25_nonoccurrence.npy",
+}
+"""bm25s's files, named so that they sit beside the other files of a build folder."""
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -61,12 +67,16 @@ class LexicalIndex:
         return cls(retriever, len(texts))
 
     def save(self, folder: Path) -> None:
-        """Write into folder (normally a build's staging folder, swapped in whole)."""
-        self._retriever.save(str(folder), show_progress=False)
+        """Write the bm25_* files into folder (normally a build's staging folder, swapped in whole)."""
+        self._retriever.save(str(folder), show_progress=False, **FILE_NAMES)
 
     @classmethod
     def load(cls, folder: Path, count: int) -> LexicalIndex:
-        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False), count)
+        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, **FILE_NAMES), count)
+
+    def knows(self, word: str) -> bool:
+        """Whether a word (any inflection of it) occurs in the indexed texts."""
+        return any(token in self._retriever.vocab_dict for token in tokenize(word))
 
     def scores(self, query: str) -> np.ndarray:
         """The BM25 score of every document for the query (0 where no token matches)."""
