@@ -1,0 +1,21 @@
+"""tfkg's web app: `streamlit run app.py`.
+
+Search, Paper, Explore, Curate and Export pages (webapp/pages/) over the build in the build folder
+(setting `build`, env TFKG_BUILD); when there is no build yet, the bundled (or TFKG_LIST) list is
+built first, offline, with a progress box. Heavy things load once per server process
+(webapp/resources.py) and are shared by every session.
+"""
+
+import streamlit as st
+
+from kg.errors import UserError
+from webapp import nav, resources
+from webapp.render import show_user_error
+
+st.set_page_config(page_title="tfkg: talking-face paper graph", page_icon=":material/hub:", layout="wide")
+page = st.navigation(nav.pages())
+try:
+    resources.ensure_build()
+    page.run()
+except UserError as error:
+    show_user_error(error)

@@ -1,0 +1,140 @@
+"""What the app loads once per server process and shares between all sessions (`st.cache_resource`):
+the build, the vocabulary, the facet table, the searcher (model and index) and the curation report.
+
+Reads: the build folder (setting `build`, env TFKG_BUILD) and the data folder. Each cached loader is
+keyed by the build's folder and `built_at`, so a new `tfkg ingest` is picked up on the next rerun,
+and keeps one entry only, so memory does not grow with rebuilds or sessions. When there is no build,
+`ensure_build` makes one first (the offline ingest), showing its progress.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from kg import settings
+from kg.facets import FacetTable
+from kg.model import Entry
+from kg.store import Build, BuildMissing, load_build, read_manifest
+from kg.vocab import Vocabulary
+from webapp.render import md
+
+if TYPE_CHECKING:
+    from kg.search import Searcher
+
+_BUILD_LOCK = threading.Lock()
+"""One ingest at a time per server process: a second session waits, then finds the build made."""
+
+
+def build_folder() -> Path:
+    return settings.get_path("build")
+
+
+def build_stamp(folder: Path) -> str:
+    """What identifies one build of a folder: its `built_at`. Raises BuildMissing without one."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise BuildMissing(f"{folder}: no build here; run `tfkg ingest` first")
+    return str(manifest.get("built_at", ""))
+
+
+class _StatusLog(logging.Handler):
+    """Shows tfkg's log messages (the ingest's stages) in a Streamlit status box while it runs."""
+
+    def __init__(self, box: st.delta_generator.DeltaGenerator) -> None:
+        super().__init__(logging.INFO)
+        self.box = box
+        self.thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if threading.get_ident() == self.thread:  # worker threads have no Streamlit context
+            self.box.write(md(record.getMessage()))
+
+
+def ensure_build() -> None:
+    """Build the list into the build folder when there is no build there yet, with a progress box."""
+    folder = build_folder()
+    if read_manifest(folder) is not None:
+        return
+    from ingest.pipeline import IngestOptions, ingest
+
+    list_path = settings.get_path("list")
+    with st.status(f"Building the knowledge graph of {md(list_path.name)} (first start only)…",
+                   expanded=True) as status:
+        handler = _StatusLog(status)
+        logger = logging.getLogger("tfkg")
+        logger.addHandler(handler)
+        level = logger.level
+        logger.setLevel(logging.INFO)
+        started = time.perf_counter()
+        try:
+            with _BUILD_LOCK:
+                if read_manifest(folder) is None:
+                    ingest(IngestOptions(list_path, folder, settings.get_path("data_dir"),
+                                         settings.get_path("cache_dir"), progress=False))
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        status.update(label=f"Built {md(folder)} in {time.perf_counter() - started:.1f} s", state="complete",
+                      expanded=False)
+
+
+@st.cache_resource(max_entries=1, show_spinner="Loading the knowledge graph…")
+def _build(folder: str, stamp: str) -> Build:
+    return load_build(Path(folder))
+
+
+def current_build() -> Build:
+    """The build in the build folder, loaded once per build. Raises BuildMissing when there is none."""
+    folder = build_folder()
+    return _build(str(folder), build_stamp(folder))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _vocabulary(data_dir: str) -> Vocabulary:
+    return Vocabulary.load(Path(data_dir))
+
+
+def vocabulary() -> Vocabulary:
+    return _vocabulary(settings.get("data_dir"))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _facet_table(folder: str, stamp: str, data_dir: str) -> FacetTable:
+    build = _build(folder, stamp)
+    return FacetTable(build.papers, _vocabulary(data_dir))
+
+
+def facet_table() -> FacetTable:
+    """Every paper's facet values, for the filter options and their counts over the whole list."""
+    folder = build_folder()
+    return _facet_table(str(folder), build_stamp(folder), settings.get("data_dir"))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _entries_by_ref(folder: str, stamp: str) -> dict[str, Entry]:
+    return {entry.ref: entry for entry in _build(folder, stamp).parsed.entries}
+
+
+def entries_by_ref() -> dict[str, Entry]:
+    """The list's paper entries by "file:line"."""
+    folder = build_folder()
+    return _entries_by_ref(str(folder), build_stamp(folder))
+
+
+@st.cache_resource(max_entries=1, show_spinner="Loading the search model and index…")
+def _searcher(folder: str, stamp: str) -> Searcher:
+    from kg.search import Searcher
+
+    return Searcher.load(_build(folder, stamp), vocab=vocabulary())
+
+
+def searcher() -> Searcher:
+    """The searcher of the current build: the embedding model and the index, loaded once."""
+    folder = build_folder()
+    return _searcher(str(folder), build_stamp(folder))
