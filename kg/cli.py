@@ -152,3 +152,63 @@ def similar(paper_id: str, top: int, as_json: bool, build_dir: Path, **filter_va
     response = searcher.similar(paper_id, top, filters_from_options(**filter_values))
     source = searcher.papers[searcher.row_of(paper_id)]
     print_response(response, as_json, f"papers similar to {source.title} ({source.id})")
+
+
+@main.command()
+@build_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: the report (see docs/curation.md), or with --fix the changes and the diff.")
+@click.option("--fix", is_flag=True,
+              help="Write a corrected copy of the list (never over the input); print each change and a unified diff.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of stdout; with --fix, the corrected list "
+                   "[default: <list name>.curated.md beside the build folder].")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=lambda: settings.get("data_dir"),
+              show_default="data/", help=settings.SETTINGS["data_dir"].help)
+@user_errors
+def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_dir: Path) -> None:
+    """A curator's report on the list: duplicate groups (certain and possible, with evidence, conflicts
+    and a canonical row), defects with file:line, and gaps (papers without code, keyword x year and
+    venue x year tables, unused datasets and metrics, candidate additions when citations are cached).
+
+    \b
+      tfkg curate                      markdown report on stdout
+      tfkg curate --json -o report.json
+      tfkg curate --fix -o fixed.md    corrected list, changes and diff on stdout
+    """
+    from kg.curate import curate as make_report
+    from kg.curate import read_list, report_json_text
+    from kg.fix import (
+        apply_changes,
+        changes_json,
+        changes_markdown,
+        default_output,
+        left_for_review,
+        plan_fixes,
+        unified_diff,
+    )
+    from kg.store import atomic_write_text, load_build
+
+    build = load_build(build_dir)
+    report = make_report(build, data_dir)
+    if not fix:
+        text = report_json_text(report) + "\n" if as_json else report.to_markdown()
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            atomic_write_text(output, text)
+            click.echo(f"wrote {output}", err=True)
+        return
+    list_path, original = read_list(build)
+    target = output or default_output(build)
+    if target.resolve() == list_path.resolve():
+        raise UserError(f"{target}: is the input list; --fix never overwrites it, give another -o FILE")
+    changes = plan_fixes(build.parsed, report, original)
+    fixed = apply_changes(original, changes)
+    diff = unified_diff(original, fixed, str(list_path), str(target))
+    atomic_write_text(target, fixed)
+    left = left_for_review(report, changes)
+    if as_json:
+        click.echo(json.dumps(changes_json(target, changes, left, diff), indent=2, ensure_ascii=False))
+    else:
+        click.echo(changes_markdown(target, changes, left, diff), nl=False)

@@ -1,0 +1,344 @@
+"""Duplicate entries of a list: groups of rows (papers, survey rows, dataset items) describing one work.
+
+Reads: the parsed entries and papers of a build, and optionally the build's embeddings
+(`embeddings.npy`, row i = paper i). Writes: `DuplicateGroup` records, each with its members, the
+evidence that ties them (pair by pair), the fields on which they disagree, a proposed canonical record
+with the reason, and whether the group is certain or only possible.
+
+Strong evidence (certain): the same arXiv id, DOI or Semantic Scholar id, the same normalised title,
+title similarity at or above `Thresholds.strong_title`. Weak evidence (possible duplicates only): title
+similarity between the two thresholds, the same code repository, embedding similarity at or above
+`Thresholds.embedding`. Title similarity is rapidfuzz's `fuzz.ratio` on normalised titles.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from ingest.links import github_repo
+from kg.model import DatasetEntry, Entry, Paper
+from kg.papers import VENUE_KIND_RANK, link_key
+from kg.venue_dates import VenueMonths, date_conflict
+from kg.vocab import normalise_text
+
+GroupKind = Literal["paper", "dataset"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """strong_title / possible_title: fuzz.ratio (0-100) of normalised titles; embedding: cosine."""
+
+    strong_title: float = 95.0
+    possible_title: float = 88.0
+    embedding: float = 0.96
+
+
+@dataclass(frozen=True)
+class Member:
+    """One row of a duplicate group, as the list wrote it."""
+
+    file: str
+    line: int
+    title: str
+    venue: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two rows (lines) look like one work. kind: arxiv_id, doi, s2_id, normalised_title,
+    title_similarity, code_repository, embedding_similarity, dataset_alias, dataset_link;
+    value: what they share; score: the similarity when the evidence is a similarity."""
+
+    kind: str
+    lines: tuple[int, int]
+    value: str
+    strong: bool
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field on which the members disagree: (line, value) for each member with a value."""
+
+    field: str
+    values: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """The proposed record of a group: the row to keep (line), its title and venue, the links of every
+    member (to merge into it), and why this row."""
+
+    line: int
+    title: str
+    venue: str
+    links: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Rows that describe one work; certain is False when only weak evidence ties them."""
+
+    kind: GroupKind
+    members: tuple[Member, ...]
+    evidence: tuple[Evidence, ...]
+    conflicts: tuple[Conflict, ...]
+    canonical: Canonical
+    certain: bool
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(m.line for m in self.members)
+
+
+def title_key(title: str) -> str:
+    """A title compared for identity: normalised, a repeated leading name ("PIRenderer:PIRenderer:")
+    said once, and without spaces, so that "Pre-trained" and "Pretrained" are one spelling."""
+    text = normalise_text(title)
+    text = re.sub(r"^(\w+(?: \w+)?) \1\b", r"\1", text)
+    return text.replace(" ", "")
+
+
+def title_similarity(a: str, b: str) -> float:
+    """fuzz.ratio (0-100) of two titles after normalisation."""
+    return float(fuzz.ratio(normalise_text(a), normalise_text(b)))
+
+
+def find_duplicates(
+    entries: Sequence[Entry],
+    datasets: Sequence[DatasetEntry],
+    papers: Sequence[Paper],
+    months: VenueMonths,
+    embeddings: np.ndarray | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> tuple[DuplicateGroup, ...]:
+    """Duplicate groups among paper rows (tables and bullets, the survey table too) and dataset items,
+    certain groups first, then possible ones, each in list order."""
+    paper_groups = _group(entries, _paper_evidence(entries, papers, embeddings, thresholds))
+    dataset_groups = _group(datasets, _dataset_evidence(datasets))
+    by_line = {e.line: e for e in entries}
+    items = {d.line: d for d in datasets}
+    groups = [
+        _paper_group([by_line[line] for line in lines], evidence, certain, months)
+        for lines, evidence, certain in paper_groups
+    ]
+    groups += [
+        _dataset_group([items[line] for line in lines], evidence, certain)
+        for lines, evidence, certain in dataset_groups
+    ]
+    return tuple(sorted(groups, key=lambda g: (not g.certain, g.lines[0])))
+
+
+# -- evidence --------------------------------------------------------------------------------------
+
+
+def _paper_evidence(
+    entries: Sequence[Entry], papers: Sequence[Paper], embeddings: np.ndarray | None, thresholds: Thresholds
+) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    paper_of = {ref: paper for paper in papers for ref in paper.entries}
+    keys = [title_key(e.title) for e in entries]
+    normalised = [normalise_text(e.title) for e in entries]
+    scores = cdist(normalised, normalised, scorer=fuzz.ratio) if entries else np.zeros((0, 0))
+    repos = [{r for link in e.code_links if (r := github_repo(link.url))} for e in entries]
+    for i, j in itertools.combinations(range(len(entries)), 2):
+        a, b = entries[i], entries[j]
+        pair = (a.line, b.line)
+        if a.arxiv_id and a.arxiv_id == b.arxiv_id:
+            evidence.append(Evidence("arxiv_id", pair, a.arxiv_id, True))
+        paper_a, paper_b = paper_of.get(a.ref), paper_of.get(b.ref)
+        if paper_a and paper_b:
+            for field in ("doi", "s2_id"):
+                value = getattr(paper_a, field)
+                if value and value == getattr(paper_b, field):
+                    evidence.append(Evidence(field, pair, value, True))
+        if keys[i] and keys[i] == keys[j]:
+            evidence.append(Evidence("normalised_title", pair, normalised[i], True))
+        elif keys[i] and keys[j] and scores[i][j] >= thresholds.possible_title:
+            score = round(float(scores[i][j]), 1)
+            evidence.append(Evidence("title_similarity", pair, f"{score:g}", score >= thresholds.strong_title, score))
+        for repo in sorted(repos[i] & repos[j]):
+            evidence.append(Evidence("code_repository", pair, f"github.com/{repo}", False))
+    if embeddings is not None:
+        evidence += _embedding_evidence(entries, papers, embeddings, thresholds.embedding)
+    return evidence
+
+
+def _embedding_evidence(
+    entries: Sequence[Entry], papers: Sequence[Paper], embeddings: np.ndarray, threshold: float
+) -> list[Evidence]:
+    """Pairs of different papers whose embeddings (L2-normalised rows) are at least `threshold` alike,
+    as evidence between the first listed rows of each."""
+    first_line = {p.id: int(p.entries[0].rsplit(":", 1)[1]) for p in papers if p.entries}
+    listed = {e.line for e in entries}
+    similarity = embeddings @ embeddings.T
+    found = []
+    for i, j in zip(*np.nonzero(np.triu(similarity, 1) >= threshold), strict=True):
+        a, b = first_line.get(papers[i].id), first_line.get(papers[j].id)
+        if a in listed and b in listed and a != b:
+            score = round(float(similarity[i, j]), 3)
+            found.append(Evidence("embedding_similarity", (min(a, b), max(a, b)), f"{score:g}", False, score))
+    return found
+
+
+def _dataset_evidence(datasets: Sequence[DatasetEntry]) -> list[Evidence]:
+    """Dataset items are one dataset when their names are one spelling or they link the same page.
+    Names are not compared fuzzily: "VoxCeleb1" and "VoxCeleb2" are different datasets."""
+    evidence = []
+    for a, b in itertools.combinations(datasets, 2):
+        pair = (a.line, b.line)
+        if a.name and title_key(a.name) == title_key(b.name):
+            evidence.append(Evidence("normalised_title", pair, normalise_text(a.name), True))
+        shared = {link_key(link.url) for link in a.links} & {link_key(link.url) for link in b.links}
+        evidence += [Evidence("dataset_link", pair, url, True) for url in sorted(shared)]
+    return evidence
+
+
+def _group(items: Sequence[Entry] | Sequence[DatasetEntry], evidence: list[Evidence]) -> list[
+    tuple[list[int], list[Evidence], bool]
+]:
+    """Certain groups: rows joined by strong evidence. Possible groups: certain groups (or single rows)
+    joined only by weak evidence."""
+    lines = [item.line for item in items]
+    strong = _components(lines, [e.lines for e in evidence if e.strong])
+    group_of = {line: min(component) for component in strong for line in component}
+    weak_pairs = [
+        (group_of[a], group_of[b]) for e in evidence if not e.strong for a, b in [e.lines] if group_of[a] != group_of[b]
+    ]
+    possible = _components(sorted(set(group_of.values())), weak_pairs)
+    result = []
+    for component in strong:
+        if len(component) > 1:
+            result.append((component, _evidence_within(evidence, component), True))
+    for component in possible:
+        if len(component) > 1:
+            members = sorted(line for line in lines if group_of[line] in component)
+            result.append((members, _evidence_within(evidence, members), False))
+    return result
+
+
+def _components(nodes: Iterable[int], pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Connected components (sorted lists) of a graph given by its edges."""
+    parent = {node: node for node in nodes}
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    components: dict[int, list[int]] = {}
+    for node in parent:
+        components.setdefault(root(node), []).append(node)
+    return sorted((sorted(c) for c in components.values()), key=lambda c: c[0])
+
+
+def _evidence_within(evidence: list[Evidence], lines: list[int]) -> list[Evidence]:
+    inside = set(lines)
+    return [e for e in evidence if e.lines[0] in inside and e.lines[1] in inside]
+
+
+# -- groups ----------------------------------------------------------------------------------------
+
+
+def _paper_group(members: list[Entry], evidence: list[Evidence], certain: bool, months: VenueMonths) -> DuplicateGroup:
+    conflicts = [
+        _conflict("title", [(e.line, e.title) for e in members], key=lambda t: t),
+        _conflict("venue", [(e.line, e.venue.raw) for e in members], key=lambda v: v.replace(" ", "").lower()),
+        _conflict("year", [(e.line, str(e.year or "")) for e in members], key=lambda y: y),
+        _conflict("section", [(e.line, e.section) for e in members], key=lambda s: s),
+    ]
+    for column in ("paper", "code", "project"):
+        conflicts.append(
+            _conflict(
+                f"{column} link",
+                [(e.line, " ".join(_urls(e, column))) for e in members],
+                key=lambda v: " ".join(sorted(link_key(u) for u in v.split())),
+            )
+        )
+    suspect = {e.line: date_conflict(e.venue, e.arxiv_id, months) for e in members}
+    best = min(
+        members,
+        key=lambda e: (suspect[e.line] is not None, VENUE_KIND_RANK[e.venue.kind], not e.title, -len(e.links), e.line),
+    )
+    links = tuple(dict.fromkeys(link.url for e in [best, *members] for link in e.links))
+    canonical = Canonical(best.line, best.title, best.venue.raw, links, _paper_reason(best, members, suspect))
+    return DuplicateGroup(
+        kind="paper",
+        members=tuple(Member(e.file, e.line, e.title, e.venue.raw, e.section) for e in members),
+        evidence=tuple(evidence),
+        conflicts=tuple(c for c in conflicts if c is not None),
+        canonical=canonical,
+        certain=certain,
+    )
+
+
+def _urls(entry: Entry, column: str) -> list[str]:
+    if column == "paper":
+        return [link.url for link in entry.links_in("paper", "title", "links") if link.kind not in ("github", "gitlab")]
+    if column == "code":
+        return [link.url for link in entry.code_links]
+    return [link.url for link in entry.links_in("project")]
+
+
+def _paper_reason(best: Entry, members: list[Entry], suspect: dict[int, str | None]) -> str:
+    """Why `best` speaks for the group, in the order the choice was made."""
+    others = [e for e in members if e is not best]
+    contradicted = [e for e in others if suspect[e.line]]
+    if contradicted and not suspect[best.line]:
+        names = ", ".join(f"{e.venue.raw} (line {e.line})" for e in contradicted)
+        return f"{best.venue.raw} agrees with the arXiv date; {names} does not"
+    preprints = [e for e in others if VENUE_KIND_RANK[e.venue.kind] > VENUE_KIND_RANK[best.venue.kind]]
+    if preprints:
+        names = ", ".join(f"{e.venue.raw or 'no venue'} (line {e.line})" for e in preprints)
+        return f"peer-reviewed venue {best.venue.raw} over {names}"
+    if all(" ".join(e.raw.split()) == " ".join(best.raw.split()) for e in others):
+        return "exact repeat: the first row is kept"
+    if any(len(e.links) < len(best.links) for e in others):
+        return f"same venue; this row has the most links ({len(best.links)})"
+    return "same venue and links; the first row is kept"
+
+
+def _dataset_group(members: list[DatasetEntry], evidence: list[Evidence], certain: bool) -> DuplicateGroup:
+    best = min(members, key=lambda d: (d.year is None, -len(d.links), d.line))
+    names = [(d.line, f"{d.name} {d.year}" if d.year else d.name) for d in members]
+    conflicts = [
+        _conflict("name", [(d.line, d.name) for d in members], key=lambda n: n),
+        _conflict("year", [(d.line, str(d.year or "")) for d in members], key=lambda y: y),
+    ]
+    if best.year and any(d.year is None for d in members):
+        reason = f"names the year ({best.year})"
+    elif any(len(d.links) < len(best.links) for d in members):
+        reason = f"has the most links ({len(best.links)})"
+    else:
+        reason = "the first item is kept"
+    links = tuple(dict.fromkeys(link.url for d in [best, *members] for link in d.links))
+    label = dict(names)[best.line]
+    return DuplicateGroup(
+        kind="dataset",
+        members=tuple(Member(d.file, d.line, name, "", d.section) for d, (_, name) in zip(members, names, strict=True)),
+        evidence=tuple(evidence),
+        conflicts=tuple(c for c in conflicts if c is not None),
+        canonical=Canonical(best.line, label, "", links, reason),
+        certain=certain,
+    )
+
+
+def _conflict(field: str, values: list[tuple[int, str]], key: object) -> Conflict | None:
+    """A Conflict when the non-empty values differ under `key` (a callable comparing them loosely)."""
+    present = [(line, value) for line, value in values if value]
+    if len({key(value) for _, value in present}) < 2:  # type: ignore[operator]
+        return None
+    return Conflict(field, tuple(present))
