@@ -1,0 +1,269 @@
+"""`tfkg export`: a slice of the knowledge graph as RDF, or the papers of a slice as BibTeX or CSV.
+
+Reads: a build (and, for a CONSTRUCT slice, the query; for a query slice, the ids the search found).
+Writes nothing: returns the document as text; the CLI writes it atomically.
+
+Slices (`Slice`; each names its nodes, kg/rdf.py adds their entries and code and the edges between them):
+  whole graph   every node and edge
+  papers        papers (matching filters, or the top results of a query) with the nodes they link to
+                (venue, concepts, datasets, code, authors, cited papers) and the metrics they define
+  around        every node within N hops of one node, following edges either way
+  type          every node of one type with the nodes they link to
+  construct     the graph a SPARQL CONSTRUCT (or DESCRIBE) query builds over the whole graph, plus the
+                labels of the nodes it mentions
+So every node a slice mentions comes with its type and label, and the document reads on its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import networkx as nx
+from rapidfuzz import fuzz, process, utils
+from rdflib import RDFS, URIRef
+from rdflib.namespace import SDO, SKOS
+
+from kg import settings
+from kg.bibliography import citation_keys, to_bibtex, to_csv
+from kg.errors import UserError
+from kg.facets import Filters, filter_papers
+from kg.graph import NODE_TYPES
+from kg.model import Paper
+from kg.rdf import Quads, base_iri, jsonld_context, rdf_quads
+from kg.shacl import Validation, load_shapes, validate
+from kg.sparql import load_store, query_form, query_store
+from kg.store import Build
+from kg.vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from kg.search import Searcher
+
+RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+"""Our format names -> rdflib's serializer names."""
+FORMATS = (*RDF_FORMATS, "bibtex", "csv")
+MAX_HOPS = 6
+"""Six hops from any node of the bundled graph reach nearly all of it; more is the whole graph."""
+LABEL_PREDICATES = (RDFS.label, SDO.name, SKOS.prefLabel, SDO.termCode)
+
+
+class ExportError(UserError):
+    """A slice or format that cannot be exported as asked."""
+
+
+@dataclass(frozen=True)
+class Slice:
+    """What to export. description: for messages ("papers matching year=2023"); nodes: the chosen
+    graph nodes (None: the whole graph); papers: the paper ids a BibTeX/CSV export lists, in order
+    (None: every paper node of the slice); construct: a CONSTRUCT query (nodes are then unused)."""
+
+    description: str
+    nodes: frozenset[str] | None = None
+    papers: tuple[str, ...] | None = None
+    construct: str | None = None
+
+
+@dataclass(frozen=True)
+class SliceRdf:
+    """A slice mapped to RDF, with the papers it lists."""
+
+    quads: Quads
+    papers: tuple[Paper, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.quads.quads
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """An export's document and what is in it; validation is None when not asked for."""
+
+    text: str
+    triples: int
+    papers: int
+    validation: Validation | None
+
+
+def whole_graph() -> Slice:
+    return Slice("the whole graph")
+
+
+def papers_slice(build: Build, paper_ids: Sequence[str], description: str) -> Slice:
+    """The papers (in the given order) with every node they link to and the metrics they define."""
+    graph = build.graph
+    nodes = {f"paper/{paper_id}" for paper_id in paper_ids}
+    linked = {t for n in nodes for t in graph.successors(n)}
+    defining = {s for n in nodes for s, _, kind in graph.in_edges(n, data="type") if kind == "defined_in"}
+    return Slice(description, frozenset(nodes | linked | defining), tuple(paper_ids))
+
+
+def filter_slice(build: Build, filters: Filters, vocab: Vocabulary) -> Slice:
+    """The papers that pass search filters (kg/facets.py), in the build's order."""
+    matched = filter_papers(build.papers, filters, vocab)
+    described = " ".join(f"{key}={value}" for key, value in filters.to_json().items())
+    return papers_slice(build, [p.id for p in matched], f"papers matching {described or 'no filter'}")
+
+
+def query_slice(build: Build, searcher: Searcher, query: str, filters: Filters, top: int) -> Slice:
+    """The best `top` papers for a query among those passing the filters, in rank order."""
+    response = searcher.search(query, filters, top)
+    ranked = [result.paper.id for result in response.results]
+    return papers_slice(build, ranked, f"the top {top} papers for {query!r}")
+
+
+def around_slice(build: Build, node_text: str, hops: int) -> Slice:
+    """Every node within `hops` edges of a node (a node id, or a bare paper or dataset id)."""
+    if hops < 0 or hops > MAX_HOPS:
+        raise ExportError(
+            f"--hops {hops} is out of range: give 0 to {MAX_HOPS} ({MAX_HOPS} hops already reach nearly the "
+            "whole graph; export it whole by giving no slice option)"
+        )
+    node = resolve_node(build.graph, node_text)
+    reached = nx.single_source_shortest_path_length(build.graph.to_undirected(as_view=True), node, cutoff=hops)
+    return Slice(f"{hops} hop{'s' if hops != 1 else ''} around {node}", frozenset(reached))
+
+
+def type_slice(build: Build, node_type: str) -> Slice:
+    """Every node of a type, with the nodes they link to (so a paper keeps its venue and concepts)."""
+    if node_type not in NODE_TYPES:
+        raise ExportError(f"unknown node type {node_type!r}; types: {', '.join(NODE_TYPES)}")
+    graph = build.graph
+    chosen = {n for n, kind in graph.nodes(data="type") if kind == node_type}
+    linked = {t for n in chosen for t in graph.successors(n)}
+    return Slice(f"all {node_type} nodes", frozenset(chosen | linked))
+
+
+def construct_slice(query: str, source: str) -> Slice:
+    """The graph a CONSTRUCT (or DESCRIBE) query builds; source names the query for messages."""
+    form = query_form(query)
+    if form not in ("CONSTRUCT", "DESCRIBE"):
+        raise ExportError(f"{source}: is a {form} query; --construct needs a CONSTRUCT query "
+                          "(run SELECT and ASK queries with `tfkg sparql`)")
+    return Slice(f"the graph built by {source}", construct=query)
+
+
+def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:
+    """The node a user named: a node id ("paper/2301.03786"), or a bare id of a paper or dataset
+    ("2301.03786", "hdtf"), or of any node when only one has it. Raises ExportError with the
+    closest ids (by id and by label) when nothing matches."""
+    wanted = text.strip().strip("/")
+    if wanted in graph:
+        return wanted
+    for kind in ("paper", "dataset"):
+        if f"{kind}/{wanted}" in graph:
+            return f"{kind}/{wanted}"
+    bare = [n for n in graph if n.split("/", 1)[1] == wanted]
+    if len(bare) == 1:
+        return bare[0]
+    if bare:
+        raise ExportError(f"{text!r} names several nodes: {', '.join(sorted(bare))}; give one of these ids")
+    scores: dict[str, float] = defaultdict(float)
+    named = {n: label for n, label in graph.nodes(data="label") if not n.startswith("entry/")}
+    # ids are compared whole; a short name against long titles is compared with the best-matching part
+    for choices, scorer, cutoff in (({n: n.split("/", 1)[1] for n in named}, fuzz.WRatio, 70),
+                                    ({n: label for n, label in named.items() if label}, fuzz.partial_ratio, 90)):
+        found = process.extract(wanted, choices, scorer=scorer, processor=utils.default_process, limit=5,
+                                score_cutoff=cutoff)
+        for _, score, node in found:
+            scores[node] = max(scores[node], score)
+    close = [f"{n} ({_short(named[n])})" if named[n] and named[n] != n.split("/", 1)[1] else n
+             for n in sorted(scores, key=lambda n: (-scores[n], n))[:3]]
+    hint = "; did you mean " + ", ".join(close) + "?" if close else "; node ids look like paper/2301.03786"
+    raise ExportError(f"unknown node {text!r}{hint}")
+
+
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def slice_rdf(build: Build, chosen: Slice, *, vocab: Vocabulary | None = None, base: str | None = None) -> SliceRdf:
+    """The RDF of a slice and the papers it lists."""
+    vocab = vocab or Vocabulary.load(settings.get_path("data_dir"))
+    if chosen.construct is not None:
+        return _constructed(build, chosen.construct, vocab, base)
+    quads = rdf_quads(build, chosen.nodes, vocab=vocab, base=base)
+    nodes = set(build.graph) if chosen.nodes is None else chosen.nodes
+    if chosen.papers is not None:
+        by_id = {p.id: p for p in build.papers}
+        papers = tuple(by_id[paper_id] for paper_id in chosen.papers)
+    else:
+        papers = tuple(p for p in build.papers if f"paper/{p.id}" in nodes)
+    return SliceRdf(quads, papers)
+
+
+def _constructed(build: Build, query: str, vocab: Vocabulary, base: str | None) -> SliceRdf:
+    """A CONSTRUCT query's graph over the whole graph, plus the labels of every IRI it mentions."""
+    full = rdf_quads(build, vocab=vocab, base=base)
+    result = query_store(load_store(full), query, full.namer)
+    assert result.graph is not None  # construct_slice admits only graph-building queries
+    triples = list(result.graph)
+    mentioned = {term for s, _, o in triples for term in (s, o) if isinstance(term, URIRef)}
+    labels = [(s, p, o) for s, p, o, _ in full.quads if s in mentioned and p in LABEL_PREDICATES]
+    merged = tuple(dict.fromkeys((*triples, *labels)))
+    namer = full.namer
+    papers = tuple(p for p in build.papers if namer.node(f"paper/{p.id}") in mentioned)
+    return SliceRdf(Quads(tuple((s, p, o, None) for s, p, o in merged), namer), papers)
+
+
+def serialize(rdf: SliceRdf, fmt: str, build: Build, vocab: Vocabulary) -> str:
+    """The slice as a document of one of FORMATS. An empty slice gives a valid empty document."""
+    namer = rdf.quads.namer
+    if fmt == "trig":
+        return rdf.quads.dataset().serialize(format="trig")
+    if fmt == "jsonld":
+        return rdf.quads.graph().serialize(format="json-ld", context=jsonld_context(namer), auto_compact=True)
+    if fmt in RDF_FORMATS:
+        return rdf.quads.graph().serialize(format=RDF_FORMATS[fmt])
+    if fmt == "bibtex":
+        return to_bibtex(rdf.papers, citation_keys(build.papers), vocab)
+    if fmt == "csv":
+        iris = {p.id: str(namer.node(f"paper/{p.id}")) for p in rdf.papers}
+        return to_csv(rdf.papers, iris, {d.id: d.label for d in build.datasets}, vocab)
+    raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+
+
+def export(build: Build, chosen: Slice, fmt: str, *, vocab: Vocabulary | None = None, base: str | None = None) -> str:
+    """A slice of a build as a document of one of FORMATS (ttl, nt, jsonld, xml, trig, bibtex, csv)."""
+    vocab = vocab or Vocabulary.load(settings.get_path("data_dir"))
+    return serialize(slice_rdf(build, chosen, vocab=vocab, base=base), fmt, build, vocab)
+
+
+def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool, data_dir: Path | None = None,
+               base: str | None = None) -> ExportResult:
+    """Map, optionally validate against the SHACL shapes of data_dir, and serialize a slice.
+
+    With check, a non-conforming slice raises ExportError (after nothing was written) whose report is
+    on `.validation`."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    data_dir = data_dir or settings.get_path("data_dir")
+    base = base_iri(base)
+    vocab = Vocabulary.load(data_dir)
+    rdf = slice_rdf(build, chosen, vocab=vocab, base=base)
+    graph = rdf.quads.graph()
+    validation = validate(graph, load_shapes(data_dir)) if check else None
+    if validation is not None and not validation.conforms:
+        raise NonConforming(validation, data_dir)
+    return ExportResult(serialize(rdf, fmt, build, vocab), len(graph), len(rdf.papers), validation)
+
+
+class NonConforming(ExportError):
+    """An export that breaks the SHACL shapes; the report lists each violation."""
+
+    def __init__(self, validation: Validation, data_dir: Path) -> None:
+        self.validation = validation
+        super().__init__(f"the export does not conform to {data_dir / 'shapes.ttl'}: "
+                         f"{validation.violations} violation(s), listed above; nothing was written")
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output path in a missing folder or naming a folder, before any work is done."""
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name to write to")
+    if not path.parent.is_dir():
+        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first or write elsewhere")
+

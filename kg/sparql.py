@@ -1,0 +1,228 @@
+"""`tfkg sparql`: read-only SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE) over the whole graph.
+
+Reads: a build, mapped to RDF by `kg/rdf.py` (the knowledge and the provenance graphs; a query's
+default graph is their union, and GRAPH <...> reaches the provenance graph alone), and a query.
+Writes nothing; returns a `SparqlResult` that `format_result` prints as a table, JSON or CSV.
+
+The query is first parsed with rdflib's SPARQL parser, which gives its form, refuses updates
+(INSERT, DELETE, LOAD...) and federated SERVICE calls (they would reach the network), and locates
+syntax errors. It then runs on pyoxigraph's engine over an in-memory store: on a graph 100 times
+the bundled one, rdflib's own engine takes about a second per query where pyoxigraph takes
+milliseconds (figures in docs/rdf.md, from benchmarks/rdf_bench.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import BNode, Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from kg.errors import UserError
+from kg.rdf import Namer, Quads, jsonld_context, rdf_quads
+from kg.store import Build
+from kg.vocab import Vocabulary
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+OutputFormat = Literal["table", "json", "csv"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "json", "csv")
+FORMS: dict[str, QueryForm] = {
+    "SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
+}
+
+
+class SparqlError(UserError):
+    """A query tfkg will not run: a syntax error, an update, a SERVICE call."""
+
+
+@dataclass(frozen=True)
+class SparqlResult:
+    """What a query returned. SELECT: variables and rows (a term or None per variable); ASK: boolean;
+    CONSTRUCT and DESCRIBE: graph. namer names the export's IRIs, to print them short."""
+
+    form: QueryForm
+    namer: Namer
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Node | None, ...], ...] | None = None
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+def query_form(query: str) -> QueryForm:
+    """The form of a read-only query. Raises SparqlError for a syntax error (with its line and column),
+    an update, or a SERVICE call."""
+    try:
+        parsed = parseQuery(query)
+    except ParseException as error:
+        try:
+            parseUpdate(query)
+        except ParseException:
+            line = error.line.strip()
+            raise SparqlError(
+                f"SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
+                + (f" (in: {line[:80]!r})" if line else "")
+            ) from None
+        raise SparqlError(
+            "this is a SPARQL update (INSERT/DELETE/LOAD/CLEAR...); tfkg sparql is read-only: "
+            "the graph is rebuilt from the list by `tfkg ingest`, so edit the list instead"
+        ) from None
+    if "ServiceGraphPattern" in _names(parsed):
+        raise SparqlError("SERVICE (a federated query) is not allowed: tfkg sparql queries the local graph only")
+    return FORMS[parsed[1].name]
+
+
+def _names(tree: Any) -> set[str]:
+    """Names of every parse node in an rdflib SPARQL parse tree."""
+    names: set[str] = set()
+    stack = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple) or type(item).__name__ == "ParseResults":
+            stack.extend(item)
+    return names
+
+
+def load_store(quads: Quads) -> ox.Store:
+    """An in-memory pyoxigraph store holding the quads (provenance in its named graphs)."""
+    store = ox.Store()
+    named: dict[str, ox.NamedNode] = {}
+
+    def node(iri: URIRef) -> ox.NamedNode:
+        found = named.get(iri)
+        if found is None:
+            found = named[iri] = ox.NamedNode(str(iri))
+        return found
+
+    def term(value: URIRef | RdfLiteral) -> ox.NamedNode | ox.Literal:
+        if isinstance(value, URIRef):
+            return node(value)
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        return ox.Literal(str(value), datatype=node(value.datatype or XSD.string))
+
+    store.bulk_extend(
+        ox.Quad(node(s), node(p), term(o), ox.DefaultGraph() if g is None else node(g)) for s, p, o, g in quads.quads
+    )
+    return store
+
+
+def to_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as an rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return RdfLiteral(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return RdfLiteral(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+def query_store(store: ox.Store, query: str, namer: Namer) -> SparqlResult:
+    """Run a read-only query on a store (the default graph is the union of all graphs)."""
+    form = query_form(query)
+    try:
+        results = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise SparqlError(f"SPARQL syntax error: {error}") from None
+    if form == "SELECT":
+        variables = tuple(v.value for v in results.variables)
+        rows = tuple(tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in results)
+        return SparqlResult(form, namer, variables=variables, rows=rows)
+    if form == "ASK":
+        return SparqlResult(form, namer, boolean=bool(results))
+    graph = Graph()
+    namer.bind(graph)
+    for triple in results:
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return SparqlResult(form, namer, graph=graph)
+
+
+def run_sparql(build: Build, query: str, *, vocab: Vocabulary | None = None, base: str | None = None) -> SparqlResult:
+    """Run a read-only SPARQL query over the whole graph of a build."""
+    query_form(query)  # refuse updates and syntax errors before mapping a large graph
+    quads = rdf_quads(build, vocab=vocab, base=base)
+    return query_store(load_store(quads), query, quads.namer)
+
+
+def format_result(result: SparqlResult, fmt: OutputFormat) -> str:
+    """A result as text: "table" (aligned columns, short IRIs; a graph as Turtle), "json" (the SPARQL
+    1.1 JSON results format; a graph as JSON-LD) or "csv" (the SPARQL 1.1 CSV format; a graph as
+    subject,predicate,object rows)."""
+    if result.graph is not None:
+        if fmt == "table":
+            return result.graph.serialize(format="turtle")
+        if fmt == "json":
+            return result.graph.serialize(format="json-ld", context=jsonld_context(result.namer), auto_compact=True)
+        return _csv(("subject", "predicate", "object"), result.graph)
+    if result.boolean is not None:
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+        return ("boolean\n" if fmt == "csv" else "") + ("true" if result.boolean else "false") + "\n"
+    rows = result.rows or ()
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+                    for row in rows]
+        return json.dumps({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        return _csv(result.variables, rows)
+    return _table(result.variables, rows, result.namer)
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    data = {"type": "literal", "value": str(term)}
+    if isinstance(term, RdfLiteral) and term.language:
+        data["xml:lang"] = term.language
+    elif isinstance(term, RdfLiteral) and term.datatype:
+        data["datatype"] = str(term.datatype)
+    return data
+
+
+def _csv(header: Iterable[str], rows: Iterable[Iterable[Node | None]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # the SPARQL CSV format uses CRLF, as RFC 4180
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t) for t in row])
+    return out.getvalue()
+
+
+def _table(variables: tuple[str, ...], rows: tuple[tuple[Node | None, ...], ...], namer: Namer) -> str:
+    prefixed = Graph()
+    namer.bind(prefixed)
+    manager = prefixed.namespace_manager
+
+    def cell(term: Node | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            short = term.n3(manager)
+            return short[1:-1] if short.startswith("<") else short
+        return str(term)
+
+    cells = [[cell(t) for t in row] for row in rows]
+    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
