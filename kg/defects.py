@@ -97,7 +97,7 @@ def find_defects(
             row = table_row(lines, entry.line)
             found.append(Defect(entry.file, entry.line, "malformed_markdown", _malformed_detail(entry.raw, row)))
         found += [Defect(entry.file, entry.line, "title_noise", d) for d in title_noise(_title_source(entry, lines))]
-        if entry.title and not _paper_links(entry):
+        if not _paper_links(entry):
             found.append(Defect(entry.file, entry.line, "missing_paper_link", "no link to the paper"))
         found += _placeholders(entry.file, entry.line, entry.raw, lines, "placeholder" in entry.flags)
         found += _venue_suspect(entry, months)

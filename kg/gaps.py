@@ -1,6 +1,6 @@
 """Gaps of a list: what it lacks rather than what it gets wrong.
 
-Reads: a build's papers, datasets, metrics and graph (concept nodes, `cites` edges), and the
+Reads: a build's papers (with `cites` when enrichment ran), datasets, metrics and graph (concept nodes), and the
 external references enrichment cached (`external_references.jsonl`), when there are any. Writes: a
 `Gaps` record: papers without code; keyword x year and venue x year tables with their empty cells;
 datasets no listed paper uses and metrics no paper mentions; and, when citation data exists, candidate
@@ -115,7 +115,7 @@ def find_gaps(
         unused_datasets=tuple(Unused(d.id, d.label, d.entries) for d in datasets if d.id not in used),
         unused_metrics=tuple(Unused(m.id, m.abbreviation, m.entries) for m in metrics if m.id not in mentioned),
         metrics_note=note,
-        citations=_citations(papers, graph, external_references, top),
+        citations=_citations(papers, external_references, top),
     )
 
 
@@ -150,10 +150,8 @@ def _mentioned_metrics(papers: Sequence[Paper], metrics: Sequence[Metric]) -> tu
     return mentioned, note
 
 
-def _citations(
-    papers: Sequence[Paper], graph: nx.MultiDiGraph, external: list[dict[str, Any]] | None, top: int
-) -> Citations:
-    cites = [(a, b) for a, b, data in graph.edges(data=True) if data.get("type") == "cites"]
+def _citations(papers: Sequence[Paper], external: list[dict[str, Any]] | None, top: int) -> Citations:
+    cites = [(paper.id, cited) for paper in papers for cited in paper.cites]
     if external is None and not cites:
         return Citations(False, NO_CITATIONS)
     candidates = sorted(
@@ -171,6 +169,6 @@ def _citations(
         key=lambda c: (-len(c.cited_by), c.title.lower()),
     )[:top]
     linked = {node for edge in cites for node in edge}
-    isolated = tuple(_gap(p) for p in papers if f"paper/{p.id}" not in linked)
+    isolated = tuple(_gap(p) for p in papers if p.id not in linked)
     note = f"{len(cites)} citations among listed papers, {len(external or [])} referenced works not listed"
     return Citations(True, note, tuple(candidates), isolated)
