@@ -64,10 +64,17 @@ def main(verbose: bool) -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=lambda: settings.get("cache_dir"),
               show_default="data/cache/", help=settings.SETTINGS["cache_dir"].help)
 @click.option("--force", is_flag=True, help="Rebuild even when the build is up to date.")
+@click.option("--refresh", is_flag=True, help="Ask the APIs again for every paper, ignoring the cache.")
+@click.option("--offline", is_flag=True, help="Send no API request: enrich from the cache and snapshot only.")
+@click.option("--arxiv-snapshot", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="A local arXiv metadata snapshot (one JSON object per line), used instead of the arXiv API "
+                   "for the ids it holds.")
 @click.option("--quiet", is_flag=True, help="No progress bars and no parser warnings.")
 @user_errors
-def ingest(list_path: Path, build_dir: Path, data_dir: Path, cache_dir: Path, force: bool, quiet: bool) -> None:
-    """Parse a list and build its graph (and index) into the build folder.
+def ingest(list_path: Path, build_dir: Path, data_dir: Path, cache_dir: Path, force: bool, refresh: bool,
+           offline: bool, arxiv_snapshot: Path | None, quiet: bool) -> None:
+    """Parse a list, enrich it from arXiv and Semantic Scholar (cached), and build its graph (and index)
+    into the build folder.
 
     The build is replaced whole, and only when every step succeeded; a run on unchanged input does
     nothing and says so.
@@ -76,7 +83,8 @@ def ingest(list_path: Path, build_dir: Path, data_dir: Path, cache_dir: Path, fo
     from ingest.pipeline import ingest as run_ingest
 
     started = time.perf_counter()
-    result = run_ingest(IngestOptions(list_path, build_dir, data_dir, cache_dir, force=force, progress=not quiet))
+    result = run_ingest(IngestOptions(list_path, build_dir, data_dir, cache_dir, force=force, progress=not quiet,
+                                      refresh=refresh, offline=offline, arxiv_snapshot=arxiv_snapshot))
     if not quiet:
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)

@@ -1,14 +1,15 @@
 """Lexical retrieval: BM25 (bm25s) over the same paper texts the dense index embeds.
 
-Reads: paper texts (see `kg/index.py`), or a saved index folder. Writes: `bm25_*.json` and `bm25_*.npy` in a build folder,
-in bm25s's own format (JSON and .npy, no pickle). Tokens are lowercased words with punctuation as
-spaces ("one-shot" -> "one", "shot"), English and query stopwords removed, Snowball-stemmed, so
-"emotional" matches "emotion".
+Reads: paper texts (see `kg/index.py`), or a saved index folder. Writes: `bm25_*.json` and
+`bm25_*.npy` in a build folder, in bm25s's own format (JSON and .npy, no pickle). Tokens are
+lowercased words with punctuation as spaces ("one-shot" -> "one", "shot"), English and query
+stopwords removed, Snowball-stemmed, so "emotional" matches "emotion".
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -84,6 +85,27 @@ class LexicalIndex:
         if not known:
             return np.zeros(self.count, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+
+    def coverage(self, query: str) -> np.ndarray:
+        """For every document, the IDF-weighted share of the query's tokens it contains (0 to 1).
+
+        A token no document contains counts as the rarest, so a query worded unlike the corpus (a
+        paraphrase) gives every document a low coverage, and the hybrid ranker trusts BM25 less."""
+        covered = np.zeros(self.count, dtype=np.float32)
+        total = 0.0
+        for token in dict.fromkeys(tokenize(query)):
+            if token not in self._retriever.vocab_dict:
+                total += _idf(self.count, 0.5)
+                continue
+            has = self._retriever.get_scores([token]) > 0
+            weight = _idf(self.count, max(int(has.sum()), 1))
+            covered += weight * has
+            total += weight
+        return covered / total if total else covered
+
+
+def _idf(count: int, document_frequency: float) -> float:
+    return math.log(1 + count / document_frequency)
 
 
 def matched_words(query: str, text: str) -> list[str]:

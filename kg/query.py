@@ -25,6 +25,7 @@ YEAR_WORD = r"(?:19[5-9]\d|20\d\d)"
 YEAR_SPAN = re.compile(rf"(?<![\w'])({YEAR_WORD})(?:\s*(?:-|–|to|\.\.)\s*({YEAR_WORD}))?(?!\w)")
 GLUED_YEAR = re.compile(rf"(?<=[a-z])(?:({YEAR_WORD})|'(\d\d))$", re.IGNORECASE)
 FULL_YEAR = re.compile(rf"({YEAR_WORD})|'(\d\d)")
+NEGATION = r"(?:not|no|without|except|excluding|instead\s+of|rather\s+than|other\s+than)"
 FUZZY_CUTOFF = 90
 """rapidfuzz score above which a query word is taken as a misspelt concept label ("difusion")."""
 
@@ -139,9 +140,23 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
         first, last = int(span.group(1)), int(span.group(2) or span.group(1))
         years = years or (min(first, last), max(first, last))
         text = " ".join((text[: span.start()] + " " + text[span.end():]).split())
+    text, negated = _drop_negated(text, vocab)
+    notes += tuple(f"'{phrase}' was left out: tfkg does not search for what a query excludes" for phrase in negated)
     concepts = _concepts(text, vocab, is_known)
     datasets = tuple(vocab.datasets_in(text))
     return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes)
+
+
+def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
+    """The text without what it excludes ("instead of audio", "without lip sync": a concept's words,
+    else one word), and those phrases: what a query excludes must not boost the papers that have it."""
+    spellings = [r"[\W_]*".join(re.escape(word) for word in words.split()) for _, words in vocab.find_concepts(text)]
+    excluded = "|".join([*sorted(spellings, key=len, reverse=True), r"[\w'-]+"])
+    dropped = []
+    while match := re.search(rf"(?<!\w){NEGATION}\s+(?:{excluded})(?![\w'-])", text, re.IGNORECASE):
+        dropped.append(match.group(0))
+        text = " ".join((text[: match.start()] + " " + text[match.end():]).split())
+    return text, tuple(dropped)
 
 
 def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> tuple[ConceptMention, ...]:

@@ -7,8 +7,8 @@ Ranking (measured by benchmarks/eval_search.py, see docs/search.md): reciprocal 
 dense and the BM25 ranking, plus a term for the share of the query's soft constraints (concepts,
 venue, year, dataset: see `kg/query.py`) a paper satisfies. Papers that satisfy all of them come
 first. The result set (its size is `total`, its facet counts `facets`) is every paper that passes
-the filters and matches the query: a BM25 hit, a soft constraint met, or a dense similarity of at
-least DENSE_MIN_SIMILARITY.
+the filters and matches the query: a BM25 hit, a soft constraint met, or one of the DENSE_MATCHES
+nearest papers with a similarity of at least DENSE_MIN_SIMILARITY.
 """
 
 from __future__ import annotations
@@ -38,8 +38,10 @@ DENSE_WEIGHT = 1.0
 LEXICAL_WEIGHT = 1.0
 COVERAGE_WEIGHT = 0.02
 """Weight of the share of soft constraints met, against RRF terms of at most 1/(RRF_K+1) each."""
-DENSE_MIN_SIMILARITY = 0.35
-"""Cosine similarity from which a paper with no other match is in the result set."""
+DENSE_MIN_SIMILARITY = 0.2
+"""Cosine similarity from which one of the DENSE_MATCHES nearest papers is in the result set with
+no other match (a nonsense query stays below it; paraphrases of relevant titles score 0.25 to 0.5)."""
+DENSE_MATCHES = 50
 DENSE_CANDIDATES = 200
 FACET_SIZE = 30
 SNIPPET_CHARS = 240
@@ -200,17 +202,20 @@ class Searcher:
         similarity = np.zeros(count, dtype=np.float32)
         lexical_rank = np.full(count, np.inf)
         lexical = np.zeros(count, dtype=np.float32)
+        lexical_share = np.zeros(count, dtype=np.float32)
         if intent.text:
             vector = self.embedder.encode([intent.text])[0]
             rows, sims = self.dense.search(vector, DENSE_CANDIDATES, allowed)
             dense_rank[rows] = np.arange(1, len(rows) + 1)
             similarity[rows] = sims
             lexical = np.where(allowed, self.lexical.scores(intent.text), 0).astype(np.float32)
+            lexical_share = self.lexical.coverage(intent.text)
             hits = np.flatnonzero(lexical > 0)
             lexical_rank[hits[np.argsort(-lexical[hits], kind="stable")]] = np.arange(1, len(hits) + 1)
-        fused = DENSE_WEIGHT / (RRF_K + dense_rank) + LEXICAL_WEIGHT / (RRF_K + lexical_rank)
+        fused = DENSE_WEIGHT / (RRF_K + dense_rank) + LEXICAL_WEIGHT * lexical_share / (RRF_K + lexical_rank)
         score = fused + COVERAGE_WEIGHT * coverage
-        matches = allowed & ((lexical > 0) | (met > 0) | (similarity >= DENSE_MIN_SIMILARITY))
+        dense_match = (dense_rank <= DENSE_MATCHES) & (similarity >= DENSE_MIN_SIMILARITY)
+        matches = allowed & ((lexical > 0) | (met > 0) | dense_match)
         rows = np.flatnonzero(matches)
         all_met = coverage[rows] >= 1.0 if constraints else np.zeros(len(rows), dtype=bool)
         order = rows[np.lexsort((-similarity[rows], -score[rows], ~all_met))]
