@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,13 @@ from kg.vocab import Vocabulary
 from webapp.render import md
 
 if TYPE_CHECKING:
+    from pyoxigraph import Store
+
+    from kg.curate import CurationReport
+    from kg.export import Slice, SliceRdf
+    from kg.rdf import Namer
     from kg.search import Searcher
+    from kg.sparql import SparqlResult
 
 _BUILD_LOCK = threading.Lock()
 """One ingest at a time per server process: a second session waits, then finds the build made."""
@@ -138,3 +145,105 @@ def searcher() -> Searcher:
     """The searcher of the current build: the embedding model and the index, loaded once."""
     folder = build_folder()
     return _searcher(str(folder), build_stamp(folder))
+
+
+@st.cache_resource(max_entries=1, show_spinner="Checking the list…")
+def _curation(folder: str, stamp: str) -> CurationReport:
+    from kg.curate import curate
+
+    return curate(_build(folder, stamp), settings.get_path("data_dir"))
+
+
+def curation_report() -> CurationReport:
+    """The curation report of the current build (kg/curate.py), made once per build."""
+    folder = build_folder()
+    return _curation(str(folder), build_stamp(folder))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _corrected(folder: str, stamp: str) -> tuple[str, str]:
+    from kg.fix import fix_list
+
+    return fix_list(_build(folder, stamp), _curation(folder, stamp))
+
+
+def corrected_list() -> tuple[str, str]:
+    """The corrected list's text and its unified diff against the list (kg/fix.py)."""
+    folder = build_folder()
+    return _corrected(str(folder), build_stamp(folder))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _list_lines(folder: str, stamp: str) -> tuple[tuple[str, ...], dict[int, str]]:
+    from kg.curate import read_list
+
+    build = _build(folder, stamp)
+    _, text = read_list(build)
+    paper_of = {int(ref.rpartition(":")[2]): paper.id for paper in build.papers for ref in paper.entries}
+    return tuple(text.splitlines()), paper_of
+
+
+def list_lines() -> tuple[str, ...]:
+    """The lines of the build's list (a UserError when the list changed since the build)."""
+    folder = build_folder()
+    return _list_lines(str(folder), build_stamp(folder))[0]
+
+
+def paper_of_line(line: int) -> str | None:
+    """The id of the paper a list line describes, if it is a paper row."""
+    folder = build_folder()
+    return _list_lines(str(folder), build_stamp(folder))[1].get(line)
+
+
+@dataclass(frozen=True)
+class SliceDocument:
+    """A slice mapped to RDF (kg/export.py) with its triple count, ready to serialize."""
+
+    rdf: SliceRdf
+    triples: int
+
+
+@st.cache_resource(max_entries=8, show_spinner="Mapping the slice to RDF…")
+def _slice(folder: str, stamp: str, chosen: Slice) -> SliceDocument:
+    from kg.export import slice_rdf
+
+    rdf = slice_rdf(_build(folder, stamp), chosen, vocab=vocabulary())
+    return SliceDocument(rdf, len(rdf.quads.graph()))
+
+
+def slice_document(chosen: Slice) -> SliceDocument:
+    """A slice's RDF, mapped once per build and slice (the last few slices are kept)."""
+    folder = build_folder()
+    return _slice(str(folder), build_stamp(folder), chosen)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Writing the document…")
+def _document(folder: str, stamp: str, chosen: Slice, fmt: str) -> str:
+    from kg.export import serialize
+
+    return serialize(_slice(folder, stamp, chosen).rdf, fmt, _build(folder, stamp), vocabulary())
+
+
+def document(chosen: Slice, fmt: str) -> str:
+    """A slice as a document of one of kg.export.FORMATS, written once per build, slice and format."""
+    folder = build_folder()
+    return _document(str(folder), build_stamp(folder), chosen, fmt)
+
+
+@st.cache_resource(max_entries=1, show_spinner="Loading the graph into the SPARQL store…")
+def _sparql_store(folder: str, stamp: str) -> tuple[Store, Namer]:
+    from kg.rdf import rdf_quads
+    from kg.sparql import load_store
+
+    quads = rdf_quads(_build(folder, stamp), vocab=vocabulary())
+    return load_store(quads), quads.namer
+
+
+def sparql(query: str) -> SparqlResult:
+    """Run a read-only SPARQL query over the whole graph (kg/sparql.py refuses updates); the store is
+    loaded once per build and shared (pyoxigraph reads concurrently)."""
+    from kg.sparql import query_store
+
+    folder = build_folder()
+    store, namer = _sparql_store(str(folder), build_stamp(folder))
+    return query_store(store, query, namer)

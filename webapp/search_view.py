@@ -142,8 +142,8 @@ def result_card(result: SearchResult) -> None:
             st.caption(md(result.snippet))
         links = links_markdown(paper.links)
         words = f" · matched words: {md(', '.join(result.words))}" if result.words else ""
-        st.caption((f"{links} · " if links else "") + "list line " + ", ".join(code(entry_ref(ref)) for ref in paper.entries)
-                   + f"{words} · score {result.score:.3f}")
+        lines = ", ".join(code(entry_ref(ref)) for ref in paper.entries)
+        st.caption((f"{links} · " if links else "") + f"list line {lines}{words} · score {result.score:.3f}")
         similar = st.expander("Similar papers", key=f"similar_{paper.id}", on_change="rerun",
                               icon=":material/hub:")
         if similar.open:

@@ -64,6 +64,11 @@ class SearchState:
         return params
 
 
+def normalise(params: Mapping[str, str | list[str]]) -> dict[str, list[str]]:
+    """Query-string parameters with every value as a list, to compare two of them."""
+    return {key: [value] if isinstance(value, str) else list(value) for key, value in params.items()}
+
+
 def _values(params: Mapping[str, str | list[str]], key: str) -> list[str]:
     value = params.get(key, [])
     items = [value] if isinstance(value, str) else list(value)

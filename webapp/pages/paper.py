@@ -58,7 +58,8 @@ left, right = st.columns([3, 2], gap="large")
 with right:
     st.subheader("Fields")
     fields = [
-        ("id", paper.id), ("title", paper.title), ("year", paper.year), ("venue", paper.venue.name or paper.venue.family),
+        ("id", paper.id), ("title", paper.title), ("year", paper.year),
+        ("venue", paper.venue.name or paper.venue.family),
         ("venue as listed", paper.venue.raw), ("venue kind", paper.venue.kind), ("arXiv id", paper.arxiv_id),
         ("DOI", paper.doi), ("Semantic Scholar id", paper.s2_id), ("published", paper.published),
         ("categories", ", ".join(paper.categories)), ("citations", paper.citation_count),
@@ -142,6 +143,8 @@ if clicked and clicked != node:
     if param:
         value = attrs.get("label", ident) if kind == "author" else ident
         nav.search_link(f"Search papers with this {param}", {param: value})
+st.page_link(nav.EXPORT, label="Export this neighbourhood as RDF, BibTeX or CSV", icon=":material/download:",
+             query_params={"around": node})
 with st.expander(f"The {len(view.nodes) - 1} nodes around it, as a table"):
     st.dataframe(
         pd.DataFrame([(attrs.get("type"), str(attrs.get("label", n)), attrs["hops"], n)

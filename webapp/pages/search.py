@@ -37,9 +37,9 @@ if not empty:
 widgets.draw(response.facets if response is not None else table.counts(None))
 
 params = current.to_params()
-if url != params:
+if url != state.normalise(params):
     st.query_params.from_dict(params)
-st.session_state["_search_url"] = params
+st.session_state["_search_url"] = state.normalise(params)
 st.session_state["last_search"] = params
 
 if empty:
@@ -59,7 +59,7 @@ elif response is not None:
         st.info("No paper matches. Remove a filter, or try other words.", icon=":material/search_off:")
     for result in results:
         result_card(result)
-    if response.total > len(results) and current.top < state.MAX_RESULTS:
-        if st.button("Show more", icon=":material/expand_more:"):
-            st.session_state["n"] = current.top + state.PAGE_SIZE
-            st.rerun()
+    more = response.total > len(results) and current.top < state.MAX_RESULTS
+    if more and st.button(f"Show more (of {response.total})", icon=":material/expand_more:"):
+        st.session_state["n"] = current.top + state.PAGE_SIZE
+        st.rerun()
