@@ -2,7 +2,8 @@
 
 Reads: a loaded build (`kg.store.load_build`), the list file it was built from (for table columns;
 it must be unchanged since the build), `data/venue_months.toml`, and, when present in the build,
-`embeddings.npy` (possible duplicates by meaning) and `external_references.jsonl` (candidate additions).
+`embeddings.npy` (possible duplicates by meaning), `external_references.jsonl` (candidate additions)
+and `enrichment.json` (titles fetched through a row's link that are another paper's).
 Writes: nothing; `CurationReport.to_json()` and `to_markdown()` are the report. `kg/fix.py` turns a
 report into a corrected copy of the list.
 """
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from kg import settings
-from kg.defects import DEFECT_KINDS, Defect, find_defects
+from kg.defects import DEFECT_KINDS, Defect, FetchedTitle, find_defects
 from kg.duplicates import DuplicateGroup, Thresholds, find_duplicates
 from kg.errors import UserError
 from kg.gaps import Gaps, YearTable, find_gaps
@@ -29,6 +30,7 @@ from kg.venue_dates import VenueMonths
 
 EMBEDDINGS = "embeddings.npy"
 EXTERNAL_REFERENCES = "external_references.jsonl"
+ENRICHMENT = "enrichment.json"
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,25 @@ def curate(build: Build, data_dir: Path | None = None, thresholds: Thresholds | 
         parsed.entries, parsed.datasets, build.papers, months, embeddings, thresholds or Thresholds()
     )
     defects = find_defects(
-        parsed.entries, parsed.datasets, parsed.metrics, build.papers, text.splitlines(), groups, months
+        parsed.entries, parsed.datasets, parsed.metrics, build.papers, text.splitlines(), groups, months,
+        _fetched_titles(build),
     )
     external_path = build.folder / EXTERNAL_REFERENCES
     external = read_jsonl(external_path) if external_path.exists() else None
     gaps = find_gaps(build.papers, build.datasets, build.metrics, build.graph, external)
     return CurationReport(parsed.file, groups, defects, gaps, tuple(notes))
+
+
+def _fetched_titles(build: Build) -> list[FetchedTitle]:
+    """Titles enrichment fetched through rows' links and found to be other papers' (enrichment.json)."""
+    path = build.folder / ENRICHMENT
+    if not path.exists():
+        return []
+    try:
+        mismatches = json.loads(path.read_text(encoding="utf-8")).get("mismatches", [])
+        return [FetchedTitle(m["paper"], m["link"], m["fetched_title"], m["source"]) for m in mismatches]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise UserError(f"{path}: damaged ({error}); run `tfkg ingest --force`") from error
 
 
 def _embeddings(build: Build) -> tuple[np.ndarray | None, list[str]]:

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from rapidfuzz import fuzz
 
 from ingest.parse import PLACEHOLDER_LABEL
-from kg.duplicates import DuplicateGroup
+from kg.duplicates import DuplicateGroup, title_similarity
 from kg.model import CODE_HOSTS, DatasetEntry, Entry, Link, MetricEntry, Paper
 from kg.rows import TableRow, table_row
 from kg.venue_dates import VenueMonths, date_conflict
@@ -47,8 +47,9 @@ DEFECT_KINDS = (
 # A paper URL whose words agree with the title less than this (fuzz.token_set_ratio) is another paper's;
 # measured on the bundled list: correct links score 86-100, the two wrong ones 48 and 65.
 SLUG_MATCH = 75.0
-# An enriched arXiv title this unlike the listed title means the link is another paper's.
-FETCHED_TITLE_MATCH = 50.0
+# A title fetched through the row's link this unlike the row's title (fuzz.ratio of normalised titles)
+# means the link is another paper's; the same threshold as enrichment's TITLE_MISMATCH.
+FETCHED_TITLE_MATCH = 75.0
 MIN_SLUG_WORDS = 4
 CVF_SLUG = re.compile(r"^[^_]+_(?P<title>.+)_[A-Za-z]+_\d{4}_paper$")
 CVF_VENUE = re.compile(r"/content[/_](?P<family>[A-Za-z]+?)_?(?P<year>\d{4})(?P<workshop>W?)/")
@@ -61,6 +62,17 @@ NOISE = (
     (re.compile(r"\S+ {2,}\S+"), "extra spaces"),
     (re.compile(r"^[,;:.\-]\S*|\S*[,;:\-]$"), "stray punctuation"),
 )
+
+
+@dataclass(frozen=True)
+class FetchedTitle:
+    """A title enrichment fetched through a paper's link and rejected as another paper's
+    (`enrichment.json` "mismatches"): the paper id, the link or key asked, the title, the service."""
+
+    paper: str
+    link: str
+    title: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -81,13 +93,18 @@ def find_defects(
     lines: Sequence[str],
     groups: Sequence[DuplicateGroup],
     months: VenueMonths,
+    fetched_titles: Sequence[FetchedTitle] = (),
 ) -> tuple[Defect, ...]:
     """Every defect of the list, in line order; details of one (line, kind) are joined with "; "."""
     found: list[Defect] = []
     paper_of = {ref: paper for paper in papers for ref in paper.entries}
+    fetched_of: dict[str, list[FetchedTitle]] = {}
+    for fetched in fetched_titles:
+        fetched_of.setdefault(fetched.paper, []).append(fetched)
     titles = {e.line: e.title for e in entries if e.title}
     for entry in entries:
-        found += _link_title_mismatch(entry, titles, paper_of.get(entry.ref))
+        paper = paper_of.get(entry.ref)
+        found += _link_title_mismatch(entry, titles, fetched_of.get(paper.id, []) if paper else [])
         found += [
             Defect(entry.file, entry.line, "code_link_not_code", f"code column links {link.url} ({_what(link)})")
             for link in entry.links_in("code")
@@ -152,7 +169,7 @@ def link_matches_title(url: str, title: str) -> bool | None:
     return fuzz.token_set_ratio(words, normalise_text(title)) >= SLUG_MATCH
 
 
-def _link_title_mismatch(entry: Entry, titles: dict[int, str], paper: Paper | None) -> list[Defect]:
+def _link_title_mismatch(entry: Entry, titles: dict[int, str], fetched_titles: Sequence[FetchedTitle]) -> list[Defect]:
     if not entry.title:
         return []
     found = []
@@ -166,16 +183,12 @@ def _link_title_mismatch(entry: Entry, titles: dict[int, str], paper: Paper | No
         found.append(
             Defect(entry.file, entry.line, "link_title_mismatch", f"paper link {link.url} is about '{words}'{named}")
         )
-    fetched = paper.title if paper and paper.sources.get("title") not in (None, "list") else None
-    if (
-        fetched
-        and entry.arxiv_id
-        and entry.arxiv_id == paper.arxiv_id  # type: ignore[union-attr]
-        and fuzz.token_set_ratio(normalise_text(fetched), normalise_text(entry.title)) < FETCHED_TITLE_MATCH
-    ):
-        found.append(
-            Defect(entry.file, entry.line, "link_title_mismatch", f"arXiv {entry.arxiv_id} is titled '{fetched}'")
-        )
+    for fetched in fetched_titles:
+        if title_similarity(fetched.title, entry.title) < FETCHED_TITLE_MATCH:
+            found.append(
+                Defect(entry.file, entry.line, "link_title_mismatch",
+                       f"{fetched.link} is titled '{fetched.title}' on {fetched.source}")
+            )
     return found
 
 

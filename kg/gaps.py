@@ -101,11 +101,13 @@ def find_gaps(
     }
     concepts = {node.removeprefix("concept/") for node in concept_labels} | {c for p in papers for c in p.concept_ids}
     keyword_rows = {
-        concept_labels.get(f"concept/{c}", c): [p for p in papers if c in p.concept_ids] for c in sorted(concepts)
+        concept_labels.get(f"concept/{c}", c): [p for p in papers if c in p.concept_ids]
+        for c in sorted(concepts, key=lambda c: str(concept_labels.get(f"concept/{c}", c)).lower())
     }
-    venue_rows: dict[str, list[Paper]] = {}
+    by_venue: dict[str, list[Paper]] = {}
     for paper in papers:
-        venue_rows.setdefault(paper.venue.family or "(no venue)", []).append(paper)
+        by_venue.setdefault(paper.venue.family or "(no venue)", []).append(paper)
+    venue_rows = dict(sorted(by_venue.items(), key=lambda item: (-len(item[1]), item[0].lower())))
     used = {d for p in papers for d in p.dataset_ids}
     mentioned, note = _mentioned_metrics(papers, metrics)
     return Gaps(
@@ -152,7 +154,7 @@ def _mentioned_metrics(papers: Sequence[Paper], metrics: Sequence[Metric]) -> tu
 
 def _citations(papers: Sequence[Paper], external: list[dict[str, Any]] | None, top: int) -> Citations:
     cites = [(paper.id, cited) for paper in papers for cited in paper.cites]
-    if external is None and not cites:
+    if not external and not cites:  # an empty file (an offline ingest) holds no citation data either
         return Citations(False, NO_CITATIONS)
     candidates = sorted(
         (

@@ -17,7 +17,7 @@ from kg.curate import curate
 from kg.fix import fix_list
 from kg.model import Paper
 from kg.papers import build_corpus
-from kg.store import Build, write_jsonl
+from kg.store import Build, write_json, write_jsonl
 from kg.vocab import Vocabulary
 from tests.conftest import FIXTURES, ROOT
 from tests.curate_helpers import small_build
@@ -138,6 +138,17 @@ def test_cached_references_give_candidate_additions_and_isolated_papers(tmp_path
         ("First Order Motion Model", 2), ("Wav2Lip", 1)
     ]
     assert [p.id for p in citations.isolated] == ["2304.08945"]
+
+
+def test_title_fetched_through_a_link_that_is_another_papers_is_a_mismatch(tmp_path: Path, vocab: Vocabulary) -> None:
+    build = make("curate_no_duplicates.md", tmp_path, vocab)
+    write_json(build.folder / "enrichment.json", {"mismatches": [
+        {"paper": "2304.08945", "entries": [], "link": "arXiv 2304.08945", "list_title": "",
+         "fetched_title": "Neural Head Avatars from Monocular RGB Videos", "source": "arxiv", "score": 40.0},
+    ]})
+    (defect,) = curate(build, DATA).defects
+    assert (defect.line, defect.kind) == (9, "link_title_mismatch")
+    assert defect.detail == "arXiv 2304.08945 is titled 'Neural Head Avatars from Monocular RGB Videos' on arxiv"
 
 
 # -- JSON and CLI ----------------------------------------------------------------------------------
