@@ -1,6 +1,7 @@
-"""`tfkg ingest`: list -> entries -> papers -> graph -> build folder.
+"""`tfkg ingest`: list -> entries -> papers -> enrichment -> graph -> build folder.
 
-Reads: a list file, the vocabularies in the data folder. Writes: a whole build folder (see
+Reads: a list file, the vocabularies in the data folder, the arXiv and Semantic Scholar APIs through
+the cache folder (ingest/enrich.py). Writes: a whole build folder (see
 `kg/store.py`), swapped in only when every stage succeeded. A build whose manifest records the same
 inputs is left alone: the run says so and does nothing.
 """
@@ -16,12 +17,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from ingest.enrich import EnrichConfig, enrich
 from ingest.parse import parse_list
 from kg import settings
 from kg.graph import build_graph, edge_counts, node_counts
 from kg.model import Paper
 from kg.papers import build_corpus
-from kg.store import BUILD_FORMAT, read_manifest, staged_build, write_core, write_json
+from kg.store import BUILD_FORMAT, read_manifest, staged_build, write_core, write_json, write_jsonl
 from kg.vocab import Vocabulary
 
 log = logging.getLogger("tfkg.ingest")
@@ -47,6 +49,12 @@ class IngestOptions:
     extra_inputs: dict[str, Any] = field(default_factory=dict)
     model: str = field(default_factory=lambda: settings.get("model"))
     """The embedding model of the search index (TFKG_MODEL); a different model rebuilds."""
+    refresh: bool = False
+    """Ask the APIs again for every paper, ignoring cached answers (`--refresh`)."""
+    offline: bool = False
+    """Send no request at all: enrich from the cache (and the snapshot) only (`--offline`)."""
+    arxiv_snapshot: Path | None = None
+    """A local arXiv metadata snapshot (JSON lines) used instead of the arXiv API for the ids it holds."""
 
 
 @dataclass(frozen=True)
@@ -74,19 +82,23 @@ def ingest(options: IngestOptions) -> IngestResult:
     vocab = Vocabulary.load(options.data_dir)
     parsed = parse_list(options.list_path, vocab)
     warnings = tuple(str(w) for w in parsed.warnings)
+    corpus = build_corpus(parsed, vocab)
+    enrichment = enrich(corpus, vocab, EnrichConfig.from_settings(
+        options.cache_dir, offline=options.offline, refresh=options.refresh, snapshot=options.arxiv_snapshot))
+    corpus = enrichment.corpus
     inputs = {
         "list": {"path": str(options.list_path), "sha256": parsed.sha256},
         "vocabulary_sha256": vocab.digest,
         "tfkg_version": tfkg_version(),
         "code_sha256": _code_digest(),
         "model": options.model,
+        "enrichment_sha256": enrichment.digest,
         **options.extra_inputs,
     }
     previous = read_manifest(options.build_dir)
     if not options.force and previous and previous.get("format") == BUILD_FORMAT and previous.get("inputs") == inputs:
         return IngestResult(built=False, manifest=previous, warnings=warnings)
 
-    corpus = build_corpus(parsed, vocab)
     graph = build_graph(corpus, parsed, vocab)
     manifest = {
         "format": BUILD_FORMAT,
@@ -100,9 +112,17 @@ def ingest(options: IngestOptions) -> IngestResult:
             "nodes": node_counts(graph),
             "edges": edge_counts(graph),
         },
+        "enrichment": {
+            "enriched_by_source": enrichment.report["enriched_by_source"],
+            "not_enriched": enrichment.report["not_enriched"],
+            "mismatches": len(enrichment.report["mismatches"]),
+            "failed": len(enrichment.report["failed"]),
+        },
     }
     with staged_build(options.build_dir) as stage:
         write_core(stage, parsed, corpus.papers, corpus.datasets, corpus.metrics, graph)
+        write_jsonl(stage / "external_references.jsonl", enrichment.external_references)
+        write_json(stage / "enrichment.json", enrichment.report)
         manifest["index"] = _build_search_index(stage, corpus.papers, vocab, options)
         write_json(stage / "manifest.json", manifest)
     return IngestResult(built=True, manifest=manifest, warnings=warnings)

@@ -89,6 +89,8 @@ def build_graph(corpus: Corpus, parsed: ParsedList, vocab: Vocabulary) -> nx.Mul
         for author in paper.authors:
             graph.add_node(f"author/{author.id}", type="author", label=author.name)
             graph.add_edge(node, f"author/{author.id}", type="authored_by")
+        for cited in paper.cites:
+            graph.add_edge(node, paper_node(cited), type="cites")
 
     for metric in corpus.metrics:
         node = f"metric/{metric.id}"

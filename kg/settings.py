@@ -53,7 +53,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("http_timeout", "TFKG_HTTP_TIMEOUT", "15",
                 "Seconds to wait for an API response before retrying it."),
         Setting("http_retries", "TFKG_HTTP_RETRIES", "3",
-                "Retries of an API request after a timeout, 429 or 5xx (waits double each time; Retry-After is honoured)."),
+                "Retries of an API request after a timeout, 429 or 5xx (each wait doubles; Retry-After is honoured)."),
     )
 }
 

@@ -32,6 +32,9 @@ def build_stats(build: Build) -> dict[str, Any]:
         "papers_per_venue": _sorted(Counter(p.venue.family for p in papers)),
         "papers_with_arxiv_id": sum(1 for p in papers if p.arxiv_id),
         "papers_without_arxiv_id": sum(1 for p in papers if not p.arxiv_id),
+        "papers_enriched_by_source": _sorted(Counter(s for p in papers for s in set(p.sources.values()) - {"list"})),
+        "papers_not_enriched": sum(1 for p in papers if set(p.sources.values()) <= {"list"}),
+        "link_title_mismatches": build.manifest.get("enrichment", {}).get("mismatches", 0),
         "parser_warnings": len(build.parsed.warnings),
         "built_at": build.manifest.get("built_at"),
     }
