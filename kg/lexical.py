@@ -23,8 +23,8 @@ from kg.vocab import normalise_text
 
 QUERY_STOPWORDS = frozenset({
     "about", "any", "approach", "approaches", "can", "do", "does", "find", "from", "give", "how", "i", "me",
-    "method", "methods", "model", "models", "paper", "papers", "show", "some", "that", "using", "want", "we",
-    "what", "which", "who", "work", "works", "you",
+    "method", "methods", "model", "models", "paper", "papers", "show", "some", "that", "use", "uses", "using",
+    "want", "we", "what", "which", "who", "work", "works", "you",
 })
 """Words of natural questions ("which papers ...") that say nothing about a paper's topic."""
 

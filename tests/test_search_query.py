@@ -1,0 +1,80 @@
+"""Query understanding: concepts, venues, years and datasets named in a query, in the spellings users
+type, and queries with control characters, great length or negations."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.lexical import matched_words, tokenize
+from kg.query import MAX_QUERY_CHARS, understand
+from kg.vocab import Vocabulary
+
+
+@pytest.mark.parametrize("query", ["one shot", "oneshot", "One-Shot", "ONE_SHOT talking heads", "single image"])
+def test_spelling_variants_of_a_concept_name_it(query: str, vocab: Vocabulary) -> None:
+    assert [c.id for c in understand(query, vocab).concepts] == ["one-shot"]
+
+
+def test_concepts_are_found_case_insensitively_in_order(vocab: Vocabulary) -> None:
+    intent = understand("Nerf with diffusion and EMOTION", vocab)
+    assert [c.id for c in intent.concepts] == ["nerf", "diffusion", "emotion"]
+    assert intent.constraints == ("NeRF", "diffusion", "emotion")
+
+
+@pytest.mark.parametrize("query", ["CVPR 2023 nerf", "cvpr2023 nerf", "CVPR'23 nerf", "nerf CVPR 2023"])
+def test_a_venue_and_year_become_soft_constraints_and_leave_the_text(query: str, vocab: Vocabulary) -> None:
+    intent = understand(query, vocab)
+    assert intent.venues == ("CVPR",)
+    assert intent.years == (2023, 2023)
+    assert intent.text == "nerf"
+
+
+def test_a_bare_year_and_a_year_range_are_understood(vocab: Vocabulary) -> None:
+    assert understand("emotion 2021", vocab).years == (2021, 2021)
+    intent = understand("lip sync from 2020-2022", vocab)
+    assert intent.years == (2020, 2022)
+    assert intent.text == "lip sync from"
+
+
+def test_a_lowercase_english_word_that_is_also_a_venue_alias_is_not_a_venue(vocab: Vocabulary) -> None:
+    assert understand("a tip for audio driven heads", vocab).venues == ()
+    assert understand("TIP 2022 emotion", vocab).venues == ("TIP",)
+    assert understand("ACM MM dubbing", vocab).venues == ("ACMMM",)
+
+
+def test_a_dataset_name_is_understood(vocab: Vocabulary) -> None:
+    assert understand("results on HDTF", vocab).datasets == ("hdtf",)
+
+
+def test_a_misspelt_concept_is_understood_unless_the_word_is_in_the_corpus(vocab: Vocabulary) -> None:
+    assert [c.id for c in understand("difusion talking faces", vocab).concepts] == ["diffusion"]
+    in_corpus = {"motion"}
+    assert understand("motion", vocab, lambda word: word in in_corpus).concepts == ()
+
+
+def test_what_a_query_excludes_is_left_out(vocab: Vocabulary) -> None:
+    intent = understand("talking heads from text instead of audio", vocab)
+    assert intent.text == "talking heads from text"
+    assert any("'instead of audio' was left out" in note for note in intent.notes)
+    assert [c.id for c in understand("nerf without lip sync", vocab).concepts] == ["nerf"]
+
+
+def test_control_characters_are_ignored_with_a_note(vocab: Vocabulary) -> None:
+    intent = understand("talking\x00 face\x1b[31m\tnerf\r\n", vocab)
+    assert intent.raw == "talking face [31m nerf"
+    assert intent.notes == ("control characters in the query were ignored",)
+
+
+def test_a_very_long_query_is_cut_with_a_note(vocab: Vocabulary) -> None:
+    intent = understand("talking face " * 800, vocab)
+    assert len(intent.raw) <= MAX_QUERY_CHARS
+    assert intent.notes and "cut from 10399 to" in intent.notes[0]
+
+
+def test_a_query_of_spaces_and_control_characters_is_empty(vocab: Vocabulary) -> None:
+    assert understand(" \x07\t ", vocab).is_empty
+
+
+def test_bm25_tokens_are_stemmed_and_drop_question_words() -> None:
+    assert tokenize("Which papers use emotional talking faces?") == ["emot", "talk", "face"]
+    assert matched_words("emotional faces", "Emotion-aware face animation") == ["emotional", "faces"]
