@@ -9,6 +9,7 @@ groups are scored alone and with the possible ones. Defects are scored by (line,
 
     python benchmarks/curation_quality.py
     python benchmarks/curation_quality.py --build data/build --json
+    python benchmarks/curation_quality.py --embedding-threshold 0.95
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import click
 from ingest.pipeline import IngestOptions, ingest
 from kg.curate import CurationReport, curate
 from kg.defects import DEFECT_KINDS
+from kg.duplicates import Thresholds
 from kg.store import load_build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,8 +101,10 @@ def table(results: dict[str, Any]) -> str:
 @click.option("--build", "build_dir", type=click.Path(path_type=Path, file_okay=False),
               help="A build of the labelled list (default: build it offline into a temporary folder).")
 @click.option("--labels", type=click.Path(path_type=Path, dir_okay=False), default=LABELS, show_default=True)
+@click.option("--embedding-threshold", type=float, default=Thresholds().embedding, show_default=True,
+              help="Cosine similarity at which embeddings alone make a possible duplicate.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def main(build_dir: Path | None, labels: Path, as_json: bool) -> None:
+def main(build_dir: Path | None, labels: Path, embedding_threshold: float, as_json: bool) -> None:
     """Score `tfkg curate` against hand labels."""
     expected = json.loads(labels.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as temp:
@@ -109,7 +113,8 @@ def main(build_dir: Path | None, labels: Path, as_json: bool) -> None:
             options = IngestOptions(ROOT / expected["list"], build_dir, ROOT / "data", Path(temp) / "cache")
             options.progress = False
             ingest(options)
-        results = evaluate(curate(load_build(build_dir), ROOT / "data"), expected)
+        thresholds = Thresholds(embedding=embedding_threshold)
+        results = evaluate(curate(load_build(build_dir), ROOT / "data", thresholds), expected)
     click.echo(json.dumps(results, indent=2) if as_json else table(results))
 
 

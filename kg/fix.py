@@ -241,11 +241,13 @@ def _fix_markdown(editor: _Editor, line: int, entry: Entry | None) -> None:
 
 
 def _empty_placeholders(row: TableRow) -> tuple[list[str], str]:
+    """Placeholder cells emptied, except a title: a row's title is its identity, a person must name it."""
     cells = list(row.cells)
-    emptied = [row.role(i) or f"column {i + 1}" for i, cell in enumerate(cells) if cell.strip().lower() in PLACEHOLDERS]
+    emptied = []
     for index, cell in enumerate(cells):
-        if cell.strip().lower() in PLACEHOLDERS:
+        if cell.strip().lower() in PLACEHOLDERS and row.role(index) != "title":
             cells[index] = ""
+            emptied.append(row.role(index) or f"column {index + 1}")
     return cells, ("emptied placeholder cells: " + ", ".join(emptied)) if emptied else ""
 
 
