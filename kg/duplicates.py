@@ -30,6 +30,9 @@ from kg.venue_dates import VenueMonths, date_conflict
 from kg.vocab import normalise_text
 
 GroupKind = Literal["paper", "dataset"]
+EVIDENCE_ORDER = (
+    "arxiv_id", "doi", "s2_id", "normalised_title", "title_similarity", "code_repository", "embedding_similarity",
+)
 
 
 @dataclass(frozen=True)
@@ -145,33 +148,48 @@ def find_duplicates(
 def _paper_evidence(
     entries: Sequence[Entry], papers: Sequence[Paper], embeddings: np.ndarray | None, thresholds: Thresholds
 ) -> list[Evidence]:
-    evidence: list[Evidence] = []
+    """Evidence between pairs of paper rows. Pairs come from shared values and from the similarity
+    matrix, so a long list costs one cdist, not a Python loop over every pair."""
     paper_of = {ref: paper for paper in papers for ref in paper.entries}
     keys = [title_key(e.title) for e in entries]
     normalised = [normalise_text(e.title) for e in entries]
-    scores = cdist(normalised, normalised, scorer=fuzz.ratio) if entries else np.zeros((0, 0))
-    repos = [{r for link in e.code_links if (r := github_repo(link.url))} for e in entries]
-    for i, j in itertools.combinations(range(len(entries)), 2):
-        a, b = entries[i], entries[j]
-        pair = (a.line, b.line)
-        if a.arxiv_id and a.arxiv_id == b.arxiv_id:
-            evidence.append(Evidence("arxiv_id", pair, a.arxiv_id, True))
-        paper_a, paper_b = paper_of.get(a.ref), paper_of.get(b.ref)
-        if paper_a and paper_b:
-            for field in ("doi", "s2_id"):
-                value = getattr(paper_a, field)
-                if value and value == getattr(paper_b, field):
-                    evidence.append(Evidence(field, pair, value, True))
-        if keys[i] and keys[i] == keys[j]:
-            evidence.append(Evidence("normalised_title", pair, normalised[i], True))
-        elif keys[i] and keys[j] and scores[i][j] >= thresholds.possible_title:
-            score = round(float(scores[i][j]), 1)
-            evidence.append(Evidence("title_similarity", pair, f"{score:g}", score >= thresholds.strong_title, score))
-        for repo in sorted(repos[i] & repos[j]):
-            evidence.append(Evidence("code_repository", pair, f"github.com/{repo}", False))
+    lines = [e.line for e in entries]
+    evidence: list[Evidence] = []
+    shared_values = (
+        ("arxiv_id", [{e.arxiv_id} - {None} for e in entries], True),
+        ("doi", [{getattr(paper_of.get(e.ref), "doi", None)} - {None} for e in entries], True),
+        ("s2_id", [{getattr(paper_of.get(e.ref), "s2_id", None)} - {None} for e in entries], True),
+        ("normalised_title", [{k} - {""} for k in keys], True),
+        ("code_repository", [{f"github.com/{r}" for link in e.code_links if (r := github_repo(link.url))}
+                             for e in entries], False),
+    )
+    for kind, values, strong in shared_values:
+        for (i, j), shared in _sharing(values).items():
+            value = normalised[i] if kind == "normalised_title" else shared
+            evidence.append(Evidence(kind, (lines[i], lines[j]), value, strong))
+    if entries:
+        scores = cdist(normalised, normalised, scorer=fuzz.ratio, score_cutoff=thresholds.possible_title)
+        for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
+            if keys[i] and keys[j] and keys[i] != keys[j]:
+                score = round(float(scores[i][j]), 1)
+                strong = score >= thresholds.strong_title
+                evidence.append(Evidence("title_similarity", (lines[i], lines[j]), f"{score:g}", strong, score))
     if embeddings is not None:
         evidence += _embedding_evidence(entries, papers, embeddings, thresholds.embedding)
-    return evidence
+    return sorted(evidence, key=lambda e: (e.lines, EVIDENCE_ORDER.index(e.kind)))
+
+
+def _sharing(values: list[set[str]]) -> dict[tuple[int, int], str]:
+    """Index pairs (i < j) whose value sets share a value, with the (first) shared value."""
+    holders: dict[str, list[int]] = {}
+    for index, held in enumerate(values):
+        for value in sorted(held):
+            holders.setdefault(value, []).append(index)
+    pairs: dict[tuple[int, int], str] = {}
+    for value, indexes in holders.items():
+        for pair in itertools.combinations(indexes, 2):
+            pairs.setdefault(pair, value)
+    return pairs
 
 
 def _embedding_evidence(
