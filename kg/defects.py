@@ -116,14 +116,14 @@ def find_defects(
         found += [Defect(entry.file, entry.line, "title_noise", d) for d in title_noise(_title_source(entry, lines))]
         if not _paper_links(entry):
             found.append(Defect(entry.file, entry.line, "missing_paper_link", "no link to the paper"))
-        found += _placeholders(entry.file, entry.line, entry.raw, lines, "placeholder" in entry.flags)
+        found += _placeholders(entry.file, entry.line, entry.raw, lines)
         found += _venue_suspect(entry, months)
         found += _wrong_section(entry)
     for item in datasets:
         if "malformed_markdown" in item.flags:
             found.append(Defect(item.file, item.line, "malformed_markdown", _malformed_detail(item.raw, None)))
     for metric in metrics:
-        found += _placeholders(metric.file, metric.line, metric.raw, lines, False)
+        found += _placeholders(metric.file, metric.line, metric.raw, lines)
     found += _duplicate_venues(groups, {e.line: e for e in entries})
     return _merge(found)
 
@@ -244,14 +244,13 @@ def _title_source(entry: Entry, lines: Sequence[str]) -> str:
     return (link.group("label") if link else cell).strip().strip("[]")
 
 
-def _placeholders(file: str, line: int, raw: str, lines: Sequence[str], flagged: bool) -> list[Defect]:
-    """Cells that hold only a placeholder, and links labelled as placeholders, named by column."""
+def _placeholders(file: str, line: int, raw: str, lines: Sequence[str]) -> list[Defect]:
+    """Cells that hold only a placeholder, and links labelled as placeholders, named by column (a
+    bullet is one cell, "row")."""
     row = table_row(lines, line)
-    if row is None:
-        return [Defect(file, line, "placeholder", "placeholder text in the row")] if flagged else []
+    cells = [(row.role(i) or f"column {i + 1}", cell) for i, cell in enumerate(row.cells)] if row else [("row", raw)]
     found = []
-    for index, cell in enumerate(row.cells):
-        column = row.role(index) or f"column {index + 1}"
+    for column, cell in cells:
         labels = [label for label in re.findall(r"\[([^\[\]]*)\]\(", cell) if PLACEHOLDER_LABEL.search(label)]
         if cell.strip().lower() in PLACEHOLDERS:
             found.append(f"{column}: {cell.strip()!r}")

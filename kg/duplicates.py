@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +30,8 @@ from kg.venue_dates import VenueMonths, date_conflict
 from kg.vocab import normalise_text
 
 GroupKind = Literal["paper", "dataset"]
+RawGroup = tuple[list[int], list["Evidence"], bool]
+"""A group before it is described: its lines, the evidence among them, whether it is certain."""
 EVIDENCE_ORDER = (
     "arxiv_id", "doi", "s2_id", "normalised_title", "title_similarity", "code_repository", "embedding_similarity",
 )
@@ -222,9 +224,7 @@ def _dataset_evidence(datasets: Sequence[DatasetEntry]) -> list[Evidence]:
     return evidence
 
 
-def _group(items: Sequence[Entry] | Sequence[DatasetEntry], evidence: list[Evidence]) -> list[
-    tuple[list[int], list[Evidence], bool]
-]:
+def _group(items: Sequence[Entry] | Sequence[DatasetEntry], evidence: list[Evidence]) -> list[RawGroup]:
     """Certain groups: rows joined by strong evidence. Possible groups: certain groups (or single rows)
     joined only by weak evidence."""
     lines = [item.line for item in items]
@@ -234,7 +234,7 @@ def _group(items: Sequence[Entry] | Sequence[DatasetEntry], evidence: list[Evide
         (group_of[a], group_of[b]) for e in evidence if not e.strong for a, b in [e.lines] if group_of[a] != group_of[b]
     ]
     possible = _components(sorted(set(group_of.values())), weak_pairs)
-    result = []
+    result: list[RawGroup] = []
     for component in strong:
         if len(component) > 1:
             result.append((component, _evidence_within(evidence, component), True))
@@ -273,10 +273,10 @@ def _evidence_within(evidence: list[Evidence], lines: list[int]) -> list[Evidenc
 
 def _paper_group(members: list[Entry], evidence: list[Evidence], certain: bool, months: VenueMonths) -> DuplicateGroup:
     conflicts = [
-        _conflict("title", [(e.line, e.title) for e in members], key=lambda t: t),
+        _conflict("title", [(e.line, e.title) for e in members]),
         _conflict("venue", [(e.line, e.venue.raw) for e in members], key=lambda v: v.replace(" ", "").lower()),
-        _conflict("year", [(e.line, str(e.year or "")) for e in members], key=lambda y: y),
-        _conflict("section", [(e.line, e.section) for e in members], key=lambda s: s),
+        _conflict("year", [(e.line, str(e.year or "")) for e in members]),
+        _conflict("section", [(e.line, e.section) for e in members]),
     ]
     for column in ("paper", "code", "project"):
         conflicts.append(
@@ -333,8 +333,8 @@ def _dataset_group(members: list[DatasetEntry], evidence: list[Evidence], certai
     best = min(members, key=lambda d: (d.year is None, -len(d.links), d.line))
     names = [(d.line, f"{d.name} {d.year}" if d.year else d.name) for d in members]
     conflicts = [
-        _conflict("name", [(d.line, d.name) for d in members], key=lambda n: n),
-        _conflict("year", [(d.line, str(d.year or "")) for d in members], key=lambda y: y),
+        _conflict("name", [(d.line, d.name) for d in members]),
+        _conflict("year", [(d.line, str(d.year or "")) for d in members]),
     ]
     if best.year and any(d.year is None for d in members):
         reason = f"names the year ({best.year})"
@@ -354,9 +354,9 @@ def _dataset_group(members: list[DatasetEntry], evidence: list[Evidence], certai
     )
 
 
-def _conflict(field: str, values: list[tuple[int, str]], key: object) -> Conflict | None:
-    """A Conflict when the non-empty values differ under `key` (a callable comparing them loosely)."""
+def _conflict(field: str, values: list[tuple[int, str]], key: Callable[[str], str] = str) -> Conflict | None:
+    """A Conflict when the non-empty values differ (compared by `key`, e.g. loosely)."""
     present = [(line, value) for line, value in values if value]
-    if len({key(value) for _, value in present}) < 2:  # type: ignore[operator]
+    if len({key(value) for _, value in present}) < 2:
         return None
     return Conflict(field, tuple(present))

@@ -83,6 +83,8 @@ def test_row_under_another_years_heading_is_in_the_wrong_section(tmp_path: Path,
     wrong = [d for d in report.defects if d.kind == "wrong_section"]
     assert [(d.line, d.detail) for d in wrong] == [(7, "listed under 2021 but its venue CVPR2022 is 2022")]
     assert any(d.line == 8 and d.kind == "code_link_not_code" for d in report.defects)
+    bullet = next(d for d in report.defects if d.kind == "placeholder")
+    assert (bullet.line, bullet.detail) == (14, "row: link labelled 'Code (coming soon)'")
 
 
 def test_duplicate_bullets_are_found_and_the_fix_removes_one(tmp_path: Path, vocab: Vocabulary) -> None:
@@ -93,7 +95,7 @@ def test_duplicate_bullets_are_found_and_the_fix_removes_one(tmp_path: Path, voc
     text, diff = fix_list(build, report)
     assert "-- [Lip Sync Transformers for Dubbing Talking Faces](https://arxiv.org/pdf/2301.01081.pdf)" in diff
     assert "[project page](https://example.org/face-reenactment/)" in text
-    assert len(parse_text(text, "fixed.md", "", vocab).entries) == 3
+    assert len(parse_text(text, "fixed.md", "", vocab).entries) == 4
 
 
 # -- optional data: embeddings, citations ----------------------------------------------------------
@@ -168,7 +170,7 @@ def test_json_report_has_the_documented_shape(tmp_path: Path, vocab: Vocabulary)
         "metrics_note", "citations",
     }
     assert data["gaps"]["venue_by_year"]["rows"]["ICCV"] == {"2021": 1, "2022": 0, "2023": 0}
-    assert data["summary"]["defects"] == {"code_link_not_code": 1, "wrong_section": 1}
+    assert data["summary"]["defects"] == {"code_link_not_code": 1, "placeholder": 1, "wrong_section": 1}
 
 
 def test_cli_prints_markdown_and_json_and_writes_to_a_file(tmp_path: Path, vocab: Vocabulary) -> None:
