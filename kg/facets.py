@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 
 from kg.errors import UserError
 from kg.model import Paper
@@ -261,7 +262,9 @@ class FacetTable:
             hint = " (authors come from enrichment)" if facet.name == "author" else ""
             return f"unknown {label} {wanted!r}: no paper in this build has a value for {label}{hint}"
         counts = self.counts(None)[facet.name]
-        close = [m[0] for m in process.extract(wanted, column.values, scorer=fuzz.WRatio, limit=3, score_cutoff=70)]
+        near = process.extract(wanted, column.values, scorer=fuzz.WRatio, processor=default_process, limit=3,
+                               score_cutoff=70)
+        close = [match[0] for match in near]
         listed = ", ".join(list(counts)[:40]) + (f" and {len(counts) - 40} more" if len(counts) > 40 else "")
         suggestion = f" (did you mean {' or '.join(close)}?)" if close else ""
         return f"unknown {label} {wanted!r}{suggestion}; values in this build: {listed}"
