@@ -3,8 +3,9 @@
 Reads: the list's text, its parsed entries and a `CurationReport`. Writes: nothing itself (the CLI
 writes the corrected copy, never over the input). What is changed:
   certain duplicates   the canonical row is kept, the others removed; empty cells of the canonical row
-                       (paper, code, project, dataset, keywords) are filled from the removed rows, and
-                       links only a removed dataset item had are added to the kept one
+                       (paper, code, project, dataset, keywords) are filled from the removed rows, code
+                       links it lacks are added, and links only a removed dataset item had are added to
+                       the kept one
   title_noise          the title cell cleaned (`kg.defects.clean_title`)
   malformed_markdown   a stray closing bracket removed; a nested link reduced to the one URL that
                        agrees with the title, when exactly one does
@@ -175,11 +176,21 @@ def _fill_cell(editor: _Editor, keep: int, role: str, donor: TableRow, donor_lin
 
     def fill(row: TableRow) -> tuple[list[str], str]:
         cells = list(row.cells)
-        targets = [i for i in row.cells_of(role) if _is_empty(cells[i])]
-        if not targets or len(targets) != len(row.cells_of(role)):
+        columns = row.cells_of(role)
+        if not columns:
             return cells, ""
-        cells[targets[0]] = values[0]
-        return cells, f"{role} column filled from line {donor_line}"
+        if all(_is_empty(cells[i]) for i in columns):
+            cells[columns[0]] = values[0]
+            return cells, f"{role} column filled from line {donor_line}"
+        if role != "code":
+            return cells, ""
+        # Other code links (an official and an author's repository) are all worth keeping.
+        known = {link_key(m.group("url")) for i in columns for m in MARKDOWN_LINK.finditer(cells[i])}
+        extra = [m.group(0) for v in values for m in MARKDOWN_LINK.finditer(v) if link_key(m.group("url")) not in known]
+        if not extra:
+            return cells, ""
+        cells[columns[0]] = ", ".join([cells[columns[0]], *dict.fromkeys(extra)])
+        return cells, f"code links added from line {donor_line}: {', '.join(dict.fromkeys(extra))}"
 
     editor.edit_row(keep, "merge", fill)
 
