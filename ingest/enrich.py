@@ -336,7 +336,7 @@ def _report(papers: list[Paper], mismatches: list[Mismatch], failed: dict[str, s
         "papers": len(papers),
         "enriched_by_source": dict(sorted(by_source.items())),
         "not_enriched": sum(1 for p in papers if set(p.sources.values()) <= {"list"}),
-        "mismatches": [dataclasses.asdict(m) for m in mismatches],
+        "mismatches": [{**dataclasses.asdict(m), "entries": list(m.entries)} for m in mismatches],
         "failed": dict(sorted(failed.items())),
         "unreachable": {s.name: s.unreachable for s in services if s.unreachable},
         "requests": {s.name: s.requests_sent for s in services},

@@ -68,13 +68,15 @@ class Fault:
 
 @dataclass(frozen=True)
 class Seen:
-    """A request the server received: service ("arxiv" or "s2"), method, path, query, JSON body."""
+    """A request the server received: service ("arxiv" or "s2"), method, path, query, JSON body,
+    headers, and when it arrived (time.monotonic())."""
 
     service: str
     method: str
     path: str
     query: dict[str, str]
     body: Any
+    headers: dict[str, str]
     at: float
 
 
@@ -180,8 +182,8 @@ class FakeApis:
         scheme, _, value = key.rpartition(":") if key.upper().startswith(("ARXIV:", "DOI:")) else ("", "", key)
         field_name = {"ARXIV": "ArXiv", "DOI": "DOI"}.get(scheme.upper())
         for paper in self.s2_papers:
-            external = paper.get("externalIds") or {}
-            known = str(external.get(field_name, "")) if field_name else paper.get("paperId")
+            external = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
+            known = str(external.get(field_name, "")) if field_name else str(paper.get("paperId"))
             if known.lower() == value.lower():
                 return paper
         return None
@@ -206,7 +208,8 @@ def _handler(apis: FakeApis) -> type[BaseHTTPRequestHandler]:
                 payload = json.loads(body) if body else None
             except ValueError:
                 payload = body
-            apis.seen.append(Seen(service, self.command, parts.path, query, payload, time.monotonic()))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            apis.seen.append(Seen(service, self.command, parts.path, query, payload, headers, time.monotonic()))
             fault = apis.faults[service].popleft() if apis.faults[service] else Fault()
             time.sleep(fault.delay)
             status, content_type, answer = apis.answer(self.command, parts.path, query, body)
