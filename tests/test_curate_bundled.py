@@ -239,6 +239,7 @@ def test_fix_lists_each_change_and_leaves_wrong_links_to_a_person(
     by_line = {(c.line, c.kind): c for c in changes}
     assert by_line[(61, "duplicate")].after is None
     assert "project column filled from line 190" in by_line[(141, "merge")].detail
+    assert any("adobe-research/MakeItTalk" in c.detail for c in changes if (c.line, c.kind) == (174, "merge"))
     assert by_line[(187, "code_link_not_code")].detail.startswith("removed https://arxiv.org/abs/2008.07783")
     assert "[project page](https://ait.ethz.ch/projects/2022/IMavatar/)" in by_line[(104, "code_link_not_code")].after
     assert "arxiv.org/pdf/1804.04786.pdf" in by_line[(217, "malformed_markdown")].after
