@@ -91,7 +91,7 @@ class FakeApis:
         self.faults: dict[str, deque[Fault]] = {"arxiv": deque(), "s2": deque()}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @classmethod
     def from_fixtures(cls, folder: Path = FIXTURES) -> FakeApis:
