@@ -87,12 +87,16 @@ def plan_fixes(parsed: ParsedList, report: CurationReport, text: str) -> tuple[C
 
 
 def apply_changes(text: str, changes: Sequence[Change]) -> str:
-    """The text with the changes applied (the last change of a line wins; None removes it)."""
-    lines = text.splitlines()
+    """The text with the changes applied (the last change of a line wins; None removes it); every
+    line keeps its own line ending, so a CRLF list stays CRLF."""
     final: dict[int, str | None] = {change.line: change.after for change in changes}
-    kept = [final.get(number, line) for number, line in enumerate(lines, start=1)]
-    body = "\n".join(line for line in kept if line is not None)
-    return body + ("\n" if text.endswith("\n") else "")
+    out = []
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if number not in final:
+            out.append(line)
+        elif (after := final[number]) is not None:
+            out.append(after + line[len(line.rstrip("\r\n")) :])
+    return "".join(out)
 
 
 def unified_diff(before: str, after: str, from_name: str, to_name: str) -> str:

@@ -56,6 +56,16 @@ def test_list_that_is_all_duplicates_becomes_one_merged_row(tmp_path: Path, voca
     assert [p.id for p in build_corpus(reparsed, vocab).papers] == ["2203.04036"]
 
 
+def test_crlf_list_keeps_its_line_endings_and_the_diff_only_its_changes(tmp_path: Path, vocab: Vocabulary) -> None:
+    crlf = tmp_path / "source" / "crlf.md"
+    crlf.parent.mkdir()
+    crlf.write_bytes((FIXTURES / "curate_all_duplicates.md").read_bytes().replace(b"\n", b"\r\n"))
+    build = small_build(crlf, tmp_path / "build", vocab)
+    text, diff = fix_list(build, curate(build, DATA))
+    assert text.count("\r\n") == text.count("\n") == 7
+    assert sum(line.startswith(("-|", "+|")) for line in diff.splitlines()) == 4
+
+
 def test_one_row_list_has_one_cell_tables_and_no_groups(tmp_path: Path, vocab: Vocabulary) -> None:
     report = curate(make("curate_one_row.md", tmp_path, vocab), DATA)
     assert report.duplicates == () and report.defects == ()
