@@ -220,3 +220,141 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
         click.echo(json.dumps(changes_json(target, changes, left, diff), indent=2, ensure_ascii=False))
     else:
         click.echo(changes_markdown(target, changes, left, diff), nl=False)
+
+
+@main.command("export")
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--top", type=click.IntRange(min=1), metavar="N",
+              help="With QUERY: export the N best papers for it [default: 20].")
+@click.option("--around", metavar="NODE_ID",
+              help="Export the neighbourhood of a node: paper/2301.03786, dataset/hdtf, or a bare paper or dataset id.")
+@click.option("--hops", type=int, metavar="N", help="With --around: how many edges away to go (0 to 6) [default: 1].")
+@click.option("--type", "node_type", type=click.Choice(["paper", "entry", "venue", "concept", "dataset", "metric",
+                                                         "code", "author"]),
+              help="Export every node of a type (with the nodes they link to).")
+@click.option("--construct", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Export the graph a SPARQL CONSTRUCT query in FILE builds over the whole graph.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "trig", "bibtex", "csv"]),
+              default="ttl", show_default=True,
+              help="Turtle, N-Triples, JSON-LD, RDF/XML, TriG (provenance in a named graph), or the papers "
+                   "as BibTeX or CSV.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE",
+              help="Write to FILE (atomically) instead of stdout.")
+@click.option("--validate", is_flag=True,
+              help="Check the slice against the SHACL shapes (data/shapes.ttl) first; write nothing if it fails.")
+@build_option
+@user_errors
+def export_command(query: tuple[str, ...], top: int | None, around: str | None, hops: int | None,
+                   node_type: str | None, construct: Path | None, fmt: str, output: Path | None, validate: bool,
+                   build_dir: Path, **filter_values: Any) -> None:
+    """Export a slice of the knowledge graph as RDF in standard vocabularies (schema.org, SKOS,
+    CiTO, PROV; see docs/rdf.md), or its papers as BibTeX or CSV.
+
+    With no slice option, the whole graph. One slice at a time: papers passing filters (the options
+    of `tfkg search`) or the best for a QUERY, a node's neighbourhood, a node type, or a CONSTRUCT query.
+
+    \b
+    Examples:
+      tfkg export -o graph.ttl
+      tfkg export --keyword nerf --year 2023 --format bibtex
+      tfkg export "one-shot emotion" --top 5 --format jsonld
+      tfkg export --around 2211.12194 --hops 2 --format trig -o sadtalker.trig --validate
+      tfkg export --type concept --format nt
+      tfkg export --construct with-code.rq --format csv
+    """
+    from kg.export import (
+        NonConforming,
+        around_slice,
+        check_output,
+        construct_slice,
+        filter_slice,
+        query_slice,
+        run_export,
+        type_slice,
+        whole_graph,
+    )
+    from kg.search_cli import filters_from_options
+    from kg.store import atomic_write_text, load_build
+
+    filters = filters_from_options(**filter_values)
+    chosen_kinds = [name for name, given in (("QUERY or filters", bool(query) or not filters.is_empty),
+                                              ("--around", around is not None), ("--type", node_type is not None),
+                                              ("--construct", construct is not None)) if given]
+    if len(chosen_kinds) > 1:
+        raise UserError(f"give one slice at a time, not {' and '.join(chosen_kinds)}")
+    if hops is not None and around is None:
+        raise UserError("--hops goes with --around NODE_ID")
+    if top is not None and not query:
+        raise UserError("--top goes with a QUERY (filters alone export every paper that passes them)")
+    if output is not None:
+        check_output(output)
+    query_text = ""
+    if construct is not None:
+        try:
+            query_text = construct.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UserError(f"{construct}: cannot read the query ({error})") from error
+    build = load_build(build_dir)
+    if query:
+        from kg.search_cli import load_searcher
+
+        chosen = query_slice(build, load_searcher(build_dir), " ".join(query), filters, top or 20)
+    elif not filters.is_empty:
+        from kg.vocab import Vocabulary
+
+        chosen = filter_slice(build, filters, Vocabulary.load(settings.get_path("data_dir")))
+    elif around is not None:
+        chosen = around_slice(build, around, 1 if hops is None else hops)
+    elif node_type is not None:
+        chosen = type_slice(build, node_type)
+    elif construct is not None:
+        chosen = construct_slice(query_text, str(construct))
+    else:
+        chosen = whole_graph()
+    try:
+        result = run_export(build, chosen, fmt, check=validate)
+    except NonConforming as error:
+        click.echo(error.validation.report, err=True)
+        raise
+    if result.validation is not None:
+        click.echo(f"tfkg: {chosen.description} conforms to the SHACL shapes", err=True)
+    if result.triples == 0:
+        click.echo(f"tfkg: the slice is empty ({chosen.description}); writing an empty {fmt} document", err=True)
+    if output is None:
+        click.echo(result.text, nl=False)
+    else:
+        atomic_write_text(output, result.text)
+        click.echo(f"tfkg: wrote {output}: {chosen.description}, {result.triples} triples, "
+                   f"{result.papers} papers", err=True)
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table: aligned columns (a CONSTRUCT as Turtle); json: SPARQL JSON results (a CONSTRUCT as "
+                   "JSON-LD); csv: SPARQL CSV results.")
+@build_option
+@user_errors
+def sparql(query_or_file: str, fmt: str, build_dir: Path) -> None:
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the whole graph.
+
+    QUERY_OR_FILE is the query text, or a file that holds it. The default graph is the knowledge
+    graph with its provenance; prefixes are not predefined. Updates are refused.
+
+    \b
+    Example:
+      tfkg sparql 'PREFIX schema: <https://schema.org/>
+        SELECT ?title WHERE { ?p schema:name ?title } LIMIT 5'
+    """
+    from kg.sparql import format_result, run_sparql
+    from kg.store import load_build
+
+    query = query_or_file
+    path = Path(query_or_file)
+    if "\n" not in query_or_file and len(query_or_file) < 4096 and path.is_file():
+        try:
+            query = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UserError(f"{path}: cannot read the query ({error})") from error
+    click.echo(format_result(run_sparql(load_build(build_dir), query), fmt), nl=False)

@@ -104,8 +104,22 @@ def papers_slice(build: Build, paper_ids: Sequence[str], description: str) -> Sl
 def filter_slice(build: Build, filters: Filters, vocab: Vocabulary) -> Slice:
     """The papers that pass search filters (kg/facets.py), in the build's order."""
     matched = filter_papers(build.papers, filters, vocab)
-    described = " ".join(f"{key}={value}" for key, value in filters.to_json().items())
-    return papers_slice(build, [p.id for p in matched], f"papers matching {described or 'no filter'}")
+    return papers_slice(build, [p.id for p in matched], f"papers matching {describe_filters(filters)}")
+
+
+def describe_filters(filters: Filters) -> str:
+    """Filters as a user would say them: "year 2023, keyword nerf, has code"."""
+    parts = []
+    if filters.years is not None:
+        first, last = filters.years
+        parts.append(f"year {first}" if first == last else f"years {first}-{last}")
+    for name in ("venues", "venue_kinds", "keywords", "datasets", "authors"):
+        values = getattr(filters, name)
+        if values:
+            parts.append(f"{name[:-1].replace('_', ' ')} {' and '.join(values)}")
+    if filters.has_code is not None:
+        parts.append("has code" if filters.has_code else "no code")
+    return ", ".join(parts) or "no filter"
 
 
 def query_slice(build: Build, searcher: Searcher, query: str, filters: Filters, top: int) -> Slice:
