@@ -65,3 +65,10 @@ def searcher(bundled_build: Path, embedder: Embedder, vocab: Vocabulary) -> Sear
     from kg.search import Searcher
 
     return Searcher.load(bundled_build, model=embedder, vocab=vocab)
+
+
+@pytest.fixture
+def app_build(bundled_build: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The bundled build as the one the Streamlit app shows (TFKG_BUILD), for AppTest tests."""
+    monkeypatch.setenv("TFKG_BUILD", str(bundled_build))
+    return bundled_build

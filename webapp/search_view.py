@@ -143,7 +143,8 @@ def result_card(result: SearchResult) -> None:
         links = links_markdown(paper.links)
         words = f" · matched words: {md(', '.join(result.words))}" if result.words else ""
         lines = ", ".join(code(entry_ref(ref)) for ref in paper.entries)
-        st.caption((f"{links} · " if links else "") + f"list line {lines}{words} · score {result.score:.3f}")
+        score = f" · score {result.score:.3f}" if result.score is not None else ""
+        st.caption((f"{links} · " if links else "") + f"list line {lines}{words}{score}")
         similar = st.expander("Similar papers", key=f"similar_{paper.id}", on_change="rerun",
                               icon=":material/hub:")
         if similar.open:

@@ -60,7 +60,7 @@ with st.container(horizontal=True):
 for note in data["notes"]:
     st.caption(md(note))
 
-needle = st.text_input("Filter", key="curate_filter", placeholder="Filter by title, venue, kind or detail…",
+needle = st.text_input("Filter", key="curate_filter", placeholder="Filter by title, venue, kind, detail or row text…",
                        icon=":material/filter_list:").strip().lower()
 
 
@@ -108,7 +108,9 @@ with defects_tab:
     kinds = sorted({d["kind"] for d in data["defects"]})
     chosen = st.multiselect("Kinds", kinds, key="curate_kinds", placeholder="Every kind",
                             format_func=lambda k: f"{k} · {summary['defects'].get(k, 0)}")
-    rows = [d for d in data["defects"] if (not chosen or d["kind"] in chosen) and wanted(d["kind"], d["detail"])]
+    list_text = resources.list_lines()
+    rows = [d for d in data["defects"] if (not chosen or d["kind"] in chosen)
+            and wanted(d["kind"], d["detail"], list_text[d["line"] - 1] if 0 < d["line"] <= len(list_text) else "")]
     table = pd.DataFrame([(d["line"], d["kind"], d["detail"]) for d in rows], columns=["line", "kind", "detail"])
     picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                           key="curate_defects")

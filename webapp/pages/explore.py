@@ -60,12 +60,15 @@ with right:
                                     ("concept", "Most connected keywords", "keyword")):
         st.subheader(title)
         top = figures.most_connected(build.graph, node_type, top=10)
+        if top.empty:
+            st.caption(f"No {node_type} is linked to a paper.")
+            continue
         picked = st.dataframe(
             top[["label", "papers"]], hide_index=True, key=f"top_{node_type}", on_select="rerun",
             selection_mode="single-row",
             column_config={"label": st.column_config.TextColumn(node_type.capitalize()),
                            "papers": st.column_config.ProgressColumn("Papers", format="%d", min_value=0,
-                                                                     max_value=int(top["papers"].max() or 1))},
+                                                                     max_value=int(top["papers"].max()))},
         )
         st.caption("Select a row to search its papers.")
         if picked.selection.rows:

@@ -29,11 +29,13 @@ paper = build.paper(wanted)
 if paper is None:
     st.title("Paper")
     st.error(f"No paper with id {md(wanted)} in this build.", icon=":material/search_off:")
-    choices = {p.id: f"{p.id} {p.title}" for p in build.papers}
-    close = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=5, score_cutoff=60)
+    by_id = process.extract(wanted, [p.id for p in build.papers], scorer=fuzz.ratio, limit=3, score_cutoff=70)
+    titles = {p.id: p.title for p in build.papers}
+    by_title = process.extract(wanted, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=80)
+    close = list(dict.fromkeys([match[0] for match in by_id] + [match[2] for match in by_title]))
     if close:
         st.write("Did you mean:")
-        for _, _, paper_id in close:
+        for paper_id in close:
             nav.paper_link(paper_id, build.paper(paper_id).title)
     nav.search_link("Search the papers", {})
     st.stop()
