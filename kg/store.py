@@ -6,7 +6,8 @@ A build is one folder (default `data/build/`) holding, in format version BUILD_F
   papers.jsonl    one Paper per line
   datasets.jsonl  one Dataset per line
   metrics.jsonl   one Metric per line
-  graph.json      the graph in networkx node-link form (`edges` key)
+  graph.json      the graph in networkx node-link form (`edges` key; an edge's ends are "from" and "to",
+                  so that edges keep their own `source` attribute: where an about edge came from)
 Later stages add their own files (the search index) to the same folder before it is swapped in.
 
 A new build is written to a fresh folder beside the old one and swapped in by renames, so an
@@ -42,7 +43,8 @@ from kg.model import (
     from_dict,
 )
 
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
+EDGE_ENDS = {"source": "from", "target": "to"}
 MANIFEST = "manifest.json"
 
 
@@ -141,7 +143,7 @@ def write_core(stage: Path, parsed: ParsedList, papers: Iterable[Paper], dataset
     write_jsonl(stage / "papers.jsonl", papers)
     write_jsonl(stage / "datasets.jsonl", datasets)
     write_jsonl(stage / "metrics.jsonl", metrics)
-    write_json(stage / "graph.json", nx.node_link_data(graph, edges="edges"))
+    write_json(stage / "graph.json", nx.node_link_data(graph, edges="edges", **EDGE_ENDS))
 
 
 def load_build(folder: Path) -> Build:
@@ -161,7 +163,7 @@ def load_build(folder: Path) -> Build:
         graph_data = json.loads((folder / "graph.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError) as error:
         raise BuildMissing(f"{folder}: build is damaged ({error}); run `tfkg ingest --force`") from error
-    graph = nx.node_link_graph(graph_data, directed=True, multigraph=True, edges="edges")
+    graph = nx.node_link_graph(graph_data, directed=True, multigraph=True, edges="edges", **EDGE_ENDS)
     return Build(folder, manifest, parsed, papers, datasets, metrics, graph)
 
 
