@@ -41,7 +41,7 @@ log = logging.getLogger("tfkg.enrich")
 
 TITLE_MATCH = 90.0
 """A title search result is the row's paper only when its normalised title scores at least this
-(rapidfuzz `fuzz.ratio`, 0-100). No two distinct papers of the bundled list score above 82.1
+(rapidfuzz `fuzz.ratio`, 0-100). No two different papers of the bundled list score above 82.1
 (the closest pair: "FONT: Flow-guided One-shot Talking Head Generation with Natural Head Motions" and
 "Audio2Head: Audio-driven One-shot Talking-head Generation with Natural Head Motion"), while case,
 punctuation and hyphenation differences score 100 after normalisation and a changed word in a
@@ -50,8 +50,8 @@ ten-word title still scores above 90. See docs/enrichment.md."""
 TITLE_MISMATCH = 75.0
 """A paper that a row's own link (arXiv id, DOI) leads to is trusted unless its title scores below
 this: then the link and the title are "clearly different", a link-title mismatch. Lower than
-TITLE_MATCH because the link is evidence too (a retitled version still passes); only 5 of the
-14,878 pairs of distinct titles in the bundled list score 75 or more."""
+TITLE_MATCH because the link is evidence too (a retitled version still passes); only 6 of the
+14,877 pairs of different papers in the bundled list score 75 or more."""
 
 DOI_IN_URL = re.compile(r"(?:doi\.org/|/doi/(?:abs/|full/|pdf/)?)(10\.\d{4,9}/[^\s?#]+)", re.IGNORECASE)
 
