@@ -80,7 +80,6 @@ class Fetched:
 
     answers: dict[str, Any] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
-    from_cache: int = 0
 
 
 def fetch_cached(
@@ -90,7 +89,6 @@ def fetch_cached(
     service: Service | None,
     fetch_batch: Callable[[Sequence[str]], dict[str, Any]],
     batch_size: int,
-    progress: Callable[[int], None] = lambda done: None,
 ) -> Fetched:
     """Answer every key from the cache, and ask the service, batch_size keys per request, for the
     rest. fetch_batch returns {key: answer} for the keys it found; a key it leaves out is "no such
@@ -103,7 +101,6 @@ def fetch_cached(
             missing.append(key)
         else:
             result.answers[key] = answer
-            result.from_cache += 1
     for start in range(0, len(missing), batch_size):
         batch = missing[start : start + batch_size]
         if service is None or service.unreachable:
@@ -119,5 +116,4 @@ def fetch_cached(
         for key in batch:
             result.answers[key] = found.get(key)
             cache.put(kind, key, found.get(key))
-        progress(len(batch))
     return result

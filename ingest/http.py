@@ -108,7 +108,7 @@ class Service:
         adapter = PoliteAdapter(self.politeness)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.headers["User-Agent"] = "tfkg (https://github.com/tfkg; knowledge graph of an awesome-list)"
+        self.session.headers["User-Agent"] = "tfkg (a knowledge graph of an awesome-list of papers)"
 
     @property
     def requests_sent(self) -> int:
