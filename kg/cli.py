@@ -319,14 +319,14 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         raise
     if result.validation is not None:
         click.echo(f"tfkg: {chosen.description} conforms to the SHACL shapes", err=True)
-    if result.triples == 0:
+    if result.empty:
         click.echo(f"tfkg: the slice is empty ({chosen.description}); writing an empty {fmt} document", err=True)
     if output is None:
         click.echo(result.text, nl=False)
     else:
         atomic_write_text(output, result.text)
-        click.echo(f"tfkg: wrote {output}: {chosen.description}, {result.triples} triples, "
-                   f"{result.papers} papers", err=True)
+        triples = "" if result.triples is None else f"{result.triples} triples, "
+        click.echo(f"tfkg: wrote {output}: {chosen.description}, {triples}{result.papers} papers", err=True)
 
 
 @main.command()

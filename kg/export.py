@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 from rapidfuzz import fuzz, process, utils
-from rdflib import RDFS, URIRef
+from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SDO, SKOS
 
 from kg import settings
@@ -33,7 +33,7 @@ from kg.errors import UserError
 from kg.facets import Filters, filter_papers
 from kg.graph import NODE_TYPES
 from kg.model import Paper
-from kg.rdf import Quads, base_iri, jsonld_context, rdf_quads
+from kg.rdf import Namer, Quads, base_iri, jsonld_context, rdf_quads
 from kg.shacl import Validation, load_shapes, validate
 from kg.sparql import load_store, query_form, query_store
 from kg.store import Build
@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 
 RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
 """Our format names -> rdflib's serializer names."""
-FORMATS = (*RDF_FORMATS, "bibtex", "csv")
+PAPER_FORMATS = ("bibtex", "csv")
+FORMATS = (*RDF_FORMATS, *PAPER_FORMATS)
 MAX_HOPS = 6
 """Six hops from any node of the bundled graph reach nearly all of it; more is the whole graph."""
 LABEL_PREDICATES = (RDFS.label, SDO.name, SKOS.prefLabel, SDO.termCode)
@@ -80,12 +81,19 @@ class SliceRdf:
 
 @dataclass(frozen=True)
 class ExportResult:
-    """An export's document and what is in it; validation is None when not asked for."""
+    """An export's document and what is in it. triples is None when no RDF was made (BibTeX or CSV
+    without validation); validation is None when not asked for."""
 
+    fmt: str
     text: str
-    triples: int
+    triples: int | None
     papers: int
     validation: Validation | None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing in the document: no papers for BibTeX or CSV, no triples for RDF."""
+        return self.papers == 0 if self.fmt in PAPER_FORMATS else self.triples == 0
 
 
 def whole_graph() -> Slice:
@@ -194,19 +202,22 @@ def _short(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
+def slice_papers(build: Build, chosen: Slice) -> tuple[Paper, ...]:
+    """The papers a node slice lists: its chosen papers in their order, else its paper nodes."""
+    if chosen.papers is not None:
+        by_id = {p.id: p for p in build.papers}
+        return tuple(by_id[paper_id] for paper_id in chosen.papers)
+    if chosen.nodes is None:
+        return build.papers
+    return tuple(p for p in build.papers if f"paper/{p.id}" in chosen.nodes)
+
+
 def slice_rdf(build: Build, chosen: Slice, *, vocab: Vocabulary | None = None, base: str | None = None) -> SliceRdf:
     """The RDF of a slice and the papers it lists."""
     vocab = vocab or Vocabulary.load(settings.get_path("data_dir"))
     if chosen.construct is not None:
         return _constructed(build, chosen.construct, vocab, base)
-    quads = rdf_quads(build, chosen.nodes, vocab=vocab, base=base)
-    nodes = set(build.graph) if chosen.nodes is None else chosen.nodes
-    if chosen.papers is not None:
-        by_id = {p.id: p for p in build.papers}
-        papers = tuple(by_id[paper_id] for paper_id in chosen.papers)
-    else:
-        papers = tuple(p for p in build.papers if f"paper/{p.id}" in nodes)
-    return SliceRdf(quads, papers)
+    return SliceRdf(rdf_quads(build, chosen.nodes, vocab=vocab, base=base), slice_papers(build, chosen))
 
 
 def _constructed(build: Build, query: str, vocab: Vocabulary, base: str | None) -> SliceRdf:
@@ -223,46 +234,53 @@ def _constructed(build: Build, query: str, vocab: Vocabulary, base: str | None) 
     return SliceRdf(Quads(tuple((s, p, o, None) for s, p, o in merged), namer), papers)
 
 
-def serialize(rdf: SliceRdf, fmt: str, build: Build, vocab: Vocabulary) -> str:
-    """The slice as a document of one of FORMATS. An empty slice gives a valid empty document."""
-    namer = rdf.quads.namer
+def serialize_rdf(quads: Quads, fmt: str, graph: Graph) -> str:
+    """RDF as one of RDF_FORMATS; graph is `quads.graph()`, made once by the caller. An empty slice
+    gives a valid empty document."""
     if fmt == "trig":
-        return rdf.quads.dataset().serialize(format="trig")
+        return quads.dataset().serialize(format="trig")
     if fmt == "jsonld":
-        return rdf.quads.graph().serialize(format="json-ld", context=jsonld_context(namer), auto_compact=True)
-    if fmt in RDF_FORMATS:
-        return rdf.quads.graph().serialize(format=RDF_FORMATS[fmt])
+        return graph.serialize(format="json-ld", context=jsonld_context(quads.namer), auto_compact=True)
+    return graph.serialize(format=RDF_FORMATS[fmt])
+
+
+def serialize_papers(papers: Sequence[Paper], fmt: str, build: Build, vocab: Vocabulary, namer: Namer) -> str:
+    """Papers as one of PAPER_FORMATS (citation keys are those of the whole build, so they are stable)."""
     if fmt == "bibtex":
-        return to_bibtex(rdf.papers, citation_keys(build.papers), vocab)
-    if fmt == "csv":
-        iris = {p.id: str(namer.node(f"paper/{p.id}")) for p in rdf.papers}
-        return to_csv(rdf.papers, iris, {d.id: d.label for d in build.datasets}, vocab)
-    raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+        return to_bibtex(papers, citation_keys(build.papers), vocab)
+    iris = {p.id: str(namer.node(f"paper/{p.id}")) for p in papers}
+    return to_csv(papers, iris, {d.id: d.label for d in build.datasets}, vocab)
 
 
-def export(build: Build, chosen: Slice, fmt: str, *, vocab: Vocabulary | None = None, base: str | None = None) -> str:
-    """A slice of a build as a document of one of FORMATS (ttl, nt, jsonld, xml, trig, bibtex, csv)."""
-    vocab = vocab or Vocabulary.load(settings.get_path("data_dir"))
-    return serialize(slice_rdf(build, chosen, vocab=vocab, base=base), fmt, build, vocab)
+def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool = False, vocab: Vocabulary | None = None,
+               data_dir: Path | None = None, base: str | None = None) -> ExportResult:
+    """A slice of a build as a document of one of FORMATS, validated first against the SHACL shapes
+    of data_dir (TFKG_DATA_DIR) when check is set: a non-conforming slice raises NonConforming.
 
-
-def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool, data_dir: Path | None = None,
-               base: str | None = None) -> ExportResult:
-    """Map, optionally validate against the SHACL shapes of data_dir, and serialize a slice.
-
-    With check, a non-conforming slice raises ExportError (after nothing was written) whose report is
-    on `.validation`."""
+    BibTeX and CSV of a node slice need no RDF, so none is made unless asked to validate."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     data_dir = data_dir or settings.get_path("data_dir")
-    base = base_iri(base)
-    vocab = Vocabulary.load(data_dir)
-    rdf = slice_rdf(build, chosen, vocab=vocab, base=base)
+    vocab = vocab or Vocabulary.load(data_dir)
+    namer = Namer(base_iri(base))
+    if fmt in PAPER_FORMATS and not check and chosen.construct is None:
+        papers = slice_papers(build, chosen)
+        return ExportResult(fmt, serialize_papers(papers, fmt, build, vocab, namer), None, len(papers), None)
+    rdf = slice_rdf(build, chosen, vocab=vocab, base=namer.base)
     graph = rdf.quads.graph()
     validation = validate(graph, load_shapes(data_dir)) if check else None
     if validation is not None and not validation.conforms:
         raise NonConforming(validation, data_dir)
-    return ExportResult(serialize(rdf, fmt, build, vocab), len(graph), len(rdf.papers), validation)
+    if fmt in PAPER_FORMATS:
+        text = serialize_papers(rdf.papers, fmt, build, vocab, namer)
+    else:
+        text = serialize_rdf(rdf.quads, fmt, graph)
+    return ExportResult(fmt, text, len(graph), len(rdf.papers), validation)
+
+
+def export(build: Build, chosen: Slice, fmt: str, *, vocab: Vocabulary | None = None, base: str | None = None) -> str:
+    """A slice of a build as a document of one of FORMATS (ttl, nt, jsonld, xml, trig, bibtex, csv)."""
+    return run_export(build, chosen, fmt, vocab=vocab, base=base).text
 
 
 class NonConforming(ExportError):
