@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,9 +30,10 @@ from ingest import arxiv_source, s2_source
 from ingest.cache import Fetched, ResponseCache, fetch_cached
 from ingest.http import Politeness, Service
 from ingest.metadata import Metadata
-from ingest.snapshot import read_snapshot
+from ingest.snapshot import Snapshot, read_snapshot
 from ingest.snapshot import to_metadata as snapshot_metadata
 from kg import settings
+from kg.errors import UserError
 from kg.model import ConceptAssignment, Dataset, DatasetMention, Paper, Venue
 from kg.papers import Corpus
 from kg.vocab import Vocabulary, normalise_text
@@ -89,6 +90,10 @@ class EnrichConfig:
     s2: Politeness = S2_POLITENESS
     arxiv_batch: int = arxiv_source.ARXIV_BATCH
     s2_batch: int = s2_source.S2_BATCH
+
+    def __post_init__(self) -> None:
+        if self.offline and self.refresh:
+            raise UserError("--offline and --refresh contradict each other: --refresh asks every API again")
 
     @classmethod
     def from_settings(cls, cache_dir: Path, **options: Any) -> EnrichConfig:
@@ -211,8 +216,9 @@ def _s2_arxiv_id(metadata: Metadata | None) -> str | None:
     return metadata.external_ids.get("ArXiv") if metadata else None
 
 
-def _checked(papers: Sequence[Paper], keys: dict[str, str], fetched: Fetched, to_metadata: Any,
-             mismatches: list[Mismatch], failed: dict[str, str]) -> dict[str, Metadata]:
+def _checked(papers: Sequence[Paper], keys: dict[str, str], fetched: Fetched,
+             to_metadata: Callable[[dict[str, Any]], Metadata], mismatches: list[Mismatch],
+             failed: dict[str, str]) -> dict[str, Metadata]:
     """The metadata of each paper (keyed by paper id) whose fetched title agrees with its row's;
     the others are recorded as mismatches, and failed requests as failures."""
     by_id = {p.id: p for p in papers}
@@ -326,7 +332,7 @@ def _with_mentioned(corpus: Corpus, papers: list[Paper], vocab: Vocabulary) -> t
 
 
 def _report(papers: list[Paper], mismatches: list[Mismatch], failed: dict[str, str], services: list[Service],
-            cache: ResponseCache, snapshot: Any) -> dict[str, Any]:
+            cache: ResponseCache, snapshot: Snapshot | None) -> dict[str, Any]:
     """What enrichment did, for enrichment.json, the manifest and `tfkg stats`."""
     by_source: dict[str, int] = {}
     for paper in papers:

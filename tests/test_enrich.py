@@ -18,6 +18,7 @@ import pytest
 
 from ingest.enrich import TITLE_MATCH, EnrichConfig, Enrichment, enrich, title_similarity
 from ingest.http import Politeness
+from kg.errors import UserError
 from kg.model import Paper
 from kg.papers import Corpus, build_corpus
 from kg.vocab import Vocabulary
@@ -112,6 +113,11 @@ def test_offline_sends_nothing_and_enriches_from_the_cache(
     assert apis.count() == sent
     assert empty.report["not_enriched"] == len(corpus.papers)
     assert empty.report["failed"] == {}
+
+
+def test_offline_with_refresh_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="--offline and --refresh"):
+        config(tmp_path, None, offline=True, refresh=True)
 
 
 def test_a_changed_list_fetches_only_its_new_papers(
