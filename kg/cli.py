@@ -340,12 +340,14 @@ def sparql(query_or_file: str, fmt: str, build_dir: Path) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the whole graph.
 
     QUERY_OR_FILE is the query text, or a file that holds it. The default graph is the knowledge
-    graph with its provenance; prefixes are not predefined. Updates are refused.
+    graph with its provenance. The export's prefixes are predefined (schema, skos, prov, cito,
+    dcterms, owl, rdfs, xsd, tfkg, paper, concept, dataset, venue, metric, author). Updates are refused.
 
     \b
-    Example:
-      tfkg sparql 'PREFIX schema: <https://schema.org/>
-        SELECT ?title WHERE { ?p schema:name ?title } LIMIT 5'
+    Examples:
+      tfkg sparql 'SELECT ?title WHERE { ?p a schema:ScholarlyArticle ; schema:name ?title } LIMIT 5'
+      tfkg sparql 'ASK { paper:2211.12194 schema:about concept:3dmm }'
+      tfkg sparql query.rq --format csv
     """
     from kg.sparql import format_result, run_sparql
     from kg.store import load_build

@@ -138,12 +138,15 @@ class Namer:
         """The named graph that holds a list's provenance triples."""
         return URIRef(self.base + "provenance/" + quote(stem, safe=NODE_ID_SAFE))
 
+    def prefixes(self) -> dict[str, str]:
+        """The vocabulary prefixes and one prefix per node type ("paper" -> "<BASE>paper/")."""
+        return {**{prefix: str(ns) for prefix, ns in PREFIXES.items()},
+                **{kind: f"{self.base}{kind}/" for kind in NODE_PREFIXES}}
+
     def bind(self, graph: Graph, stems: Iterable[str] = ()) -> None:
-        """Bind the vocabulary prefixes and one prefix per node type, so Turtle reads `paper:2301.03786`."""
-        for prefix, namespace in PREFIXES.items():
+        """Bind `prefixes()` (so Turtle reads `paper:2301.03786`) and, per list, "entry" to its entries."""
+        for prefix, namespace in self.prefixes().items():
             graph.bind(prefix, namespace, override=True, replace=True)
-        for kind in NODE_PREFIXES:
-            graph.bind(kind, self.base + kind + "/", override=True, replace=True)
         for stem in stems:
             graph.bind("entry", self.node(f"entry/{stem}/"), override=True, replace=True)
 
@@ -165,9 +168,7 @@ VALUE_TERMS: dict[str, URIRef] = {
 def jsonld_context(namer: Namer) -> dict[str, object]:
     """The JSON-LD context of an export: schema.org as the default vocabulary, a prefix per
     vocabulary and node type, and short terms for the SKOS, PROV, CiTO and tfkg properties used."""
-    context: dict[str, object] = {"@vocab": str(SDO)}
-    context.update({prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
-    context.update({kind: f"{namer.base}{kind}/" for kind in NODE_PREFIXES})
+    context: dict[str, object] = {"@vocab": str(SDO), **namer.prefixes()}
     context.update({term: {"@id": _prefixed(iri), "@type": "@id"} for term, iri in IRI_TERMS.items()})
     context.update({term: {"@id": _prefixed(iri)} for term, iri in VALUE_TERMS.items()})
     return context

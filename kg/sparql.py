@@ -4,6 +4,8 @@ Reads: a build, mapped to RDF by `kg/rdf.py` (the knowledge and the provenance g
 default graph is their union, and GRAPH <...> reaches the provenance graph alone), and a query.
 Writes nothing; returns a `SparqlResult` that `format_result` prints as a table, JSON or CSV.
 
+The prefixes of the export (schema, skos, prov, cito, dcterms, owl, rdfs, xsd, tfkg, and paper,
+concept, dataset, venue, metric, author for the nodes) are predefined; a query may redeclare them.
 The query is first parsed with rdflib's SPARQL parser, which gives its form, refuses updates
 (INSERT, DELETE, LOAD...) and federated SERVICE calls (they would reach the network), and locates
 syntax errors. It then runs on pyoxigraph's engine over an in-memory store: on a graph 100 times
@@ -136,7 +138,7 @@ def query_store(store: ox.Store, query: str, namer: Namer) -> SparqlResult:
     """Run a read-only query on a store (the default graph is the union of all graphs)."""
     form = query_form(query)
     try:
-        results = store.query(query, use_default_graph_as_union=True)
+        results = store.query(query, use_default_graph_as_union=True, prefixes=namer.prefixes())
     except SyntaxError as error:
         raise SparqlError(f"SPARQL syntax error: {error}") from None
     if form == "SELECT":

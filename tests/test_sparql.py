@@ -144,3 +144,9 @@ def test_the_command_shows_where_a_syntax_error_is(bundled_build: Path) -> None:
     result = sparql("SELECT ?x WHERE { ?x ?y }", "--build", str(bundled_build))
     assert result.exit_code == 1
     assert result.stderr.startswith("tfkg: error: SPARQL syntax error at line 1, column ")
+
+
+def test_the_export_prefixes_are_predefined(build: Build, vocab: Vocabulary) -> None:
+    assert run_sparql(build, f"ASK {{ paper:{SADTALKER} schema:about concept:3dmm }}", vocab=vocab).boolean is True
+    redeclared = "PREFIX paper: <https://elsewhere.example/> ASK { paper:2211.12194 ?p ?o }"
+    assert run_sparql(build, redeclared, vocab=vocab).boolean is False
