@@ -150,8 +150,8 @@ def enrich(corpus: Corpus, vocab: Vocabulary, config: EnrichConfig) -> Enrichmen
 
     # Semantic Scholar: a title match for papers the list gives no id for, then all papers by id.
     s2_client = s2_source.s2_client(s2, config.s2_api_key) if s2 else None
-    untitled = [p.title for p in papers if not _s2_key(p) and p.title]
-    matches = fetch_cached(cache, "s2-match", untitled, s2,
+    without_id = [p.title for p in papers if not _s2_key(p) and p.title]
+    matches = fetch_cached(cache, "s2-match", without_id, s2,
                            lambda titles: s2_source.match_title(s2_client, titles[0]), 1)
     keys = {p.id: key for p in papers if (key := _s2_key(p) or _matched_id(p, matches.answers.get(p.title)))}
     found = fetch_cached(cache, "s2", keys.values(), s2,
@@ -163,11 +163,11 @@ def enrich(corpus: Corpus, vocab: Vocabulary, config: EnrichConfig) -> Enrichmen
     arxiv_ids = {p.id: aid for p in papers if (aid := p.arxiv_id or _s2_arxiv_id(from_s2.get(p.id)))}
     snapshot = read_snapshot(config.snapshot, set(arxiv_ids.values())) if config.snapshot else None
     in_snapshot = {pid: aid for pid, aid in arxiv_ids.items() if snapshot and aid in snapshot.records}
+    from_api = {pid: aid for pid, aid in arxiv_ids.items() if pid not in in_snapshot}
     client = arxiv_source.arxiv_client(arxiv, config.arxiv_batch) if arxiv else None
-    entries = fetch_cached(cache, "arxiv", [a for p, a in arxiv_ids.items() if p not in in_snapshot], arxiv,
+    entries = fetch_cached(cache, "arxiv", from_api.values(), arxiv,
                            lambda ids: arxiv_source.fetch_batch(client, ids), config.arxiv_batch)
-    from_arxiv = _checked(papers, {p: a for p, a in arxiv_ids.items() if p not in in_snapshot}, entries,
-                          arxiv_source.to_metadata, mismatches, failed)
+    from_arxiv = _checked(papers, from_api, entries, arxiv_source.to_metadata, mismatches, failed)
     if snapshot:
         from_arxiv |= _checked(papers, in_snapshot, Fetched(answers=snapshot.records), snapshot_metadata,
                                mismatches, failed)
