@@ -92,12 +92,19 @@ def build_index(stage: Path, papers: Sequence[Paper], vocab: Vocabulary, embedde
     vectors, embedded = cache.embed(texts, lambda batch: embedder.encode(batch, progress=progress))
     if not len(vectors):
         vectors = np.zeros((0, embedder.dim), dtype=np.float32)
-    kind = kind or choose_kind(len(papers))
+    manifest = write_index(stage, texts, vectors, embedder.name, kind)
+    return IndexBuildReport(manifest, embedded, time.perf_counter() - started)
+
+
+def write_index(stage: Path, texts: Sequence[str], vectors: np.ndarray, model: str,
+                kind: IndexKind | None = None) -> dict[str, Any]:
+    """Write embeddings.npy, index.faiss and the BM25 files for texts and their vectors; return the
+    manifest's index entry."""
+    kind = kind or choose_kind(len(texts))
     save_npy(stage / "embeddings.npy", vectors)
     faiss.write_index(build_faiss(vectors, kind), str(stage / "index.faiss"))
     LexicalIndex.build(texts).save(stage)
-    manifest = {"model": embedder.name, "dim": embedder.dim, "count": len(papers), "kind": kind}
-    return IndexBuildReport(manifest, embedded, time.perf_counter() - started)
+    return {"model": model, "dim": int(vectors.shape[1]), "count": len(texts), "kind": kind}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ DENSE_CANDIDATES = 200
 FACET_SIZE = 30
 SNIPPET_CHARS = 240
 NO_FILTERS = Filters()
+QUERY_VECTORS_CACHED = 256
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ class Searcher:
         self._row = {paper.id: row for row, paper in enumerate(self.papers)}
         self._embedder = model if isinstance(model, Embedder) else None
         self.model_name = model.name if isinstance(model, Embedder) else model
+        self.query_vector = lru_cache(maxsize=QUERY_VECTORS_CACHED)(self._encode_query)
+        """The normalised vector of a query text; the last QUERY_VECTORS_CACHED are kept, since an app
+        reruns the same query on every interaction (`query_vector.cache_clear()` forgets them)."""
 
     @classmethod
     def load(cls, build: Build | Path, model: str | Embedder | None = None,
@@ -159,6 +164,9 @@ class Searcher:
         if self._embedder is None:
             self._embedder = Embedder.load(self.model_name)
         return self._embedder
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode([text])[0]
 
     def search(self, query: str, filters: Filters = NO_FILTERS, top: int = 20) -> SearchResponse:
         """The best `top` papers for a query among those passing the filters (see the module docstring).
@@ -204,7 +212,7 @@ class Searcher:
         lexical = np.zeros(count, dtype=np.float32)
         lexical_share = np.zeros(count, dtype=np.float32)
         if intent.text:
-            vector = self.embedder.encode([intent.text])[0]
+            vector = self.query_vector(intent.text)
             rows, sims = self.dense.search(vector, DENSE_CANDIDATES, allowed)
             dense_rank[rows] = np.arange(1, len(rows) + 1)
             similarity[rows] = sims
