@@ -359,4 +359,6 @@ def sparql(query_or_file: str, fmt: str, build_dir: Path) -> None:
             query = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UserError(f"{path}: cannot read the query ({error})") from error
+    elif not query_or_file.split(maxsplit=1)[1:]:  # one word is taken for a file name
+        raise UserError(f"{query_or_file}: no such query file (give a file or the query's text)")
     click.echo(format_result(run_sparql(load_build(build_dir), query), fmt), nl=False)

@@ -42,8 +42,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SDO, SKOS
 
 from kg import settings
 from kg.errors import UserError
-from kg.model import Dataset as DatasetRecord
-from kg.model import Entry, Metric, Paper
+from kg.model import Entry, Paper
 from kg.store import Build
 from kg.vocab import Vocabulary
 
@@ -216,7 +215,7 @@ class Mapper:
         iri = self.namer.node(node_id)
         kind = attrs["type"]
         if kind == "paper":
-            return self._paper(iri, node_id, attrs)
+            return self._paper(iri, node_id)
         if kind == "entry":
             return self._entry(iri, attrs)
         if kind == "venue":
@@ -224,9 +223,9 @@ class Mapper:
         if kind == "concept":
             return self._concept(iri, node_id, attrs)
         if kind == "dataset":
-            return self._dataset(iri, node_id, attrs)
+            return self._dataset(iri, node_id)
         if kind == "metric":
-            return self._metric(iri, node_id, attrs)
+            return self._metric(iri, node_id)
         if kind == "code":
             return [(iri, RDF.type, SDO.SoftwareSourceCode), *self._code(iri, attrs)]
         if kind == "author":
@@ -241,13 +240,10 @@ class Mapper:
         subject, obj = (target, source) if reverse else (source, target)
         return (self.namer.node(subject), predicate, self.namer.node(obj))
 
-    def _paper(self, iri: URIRef, node_id: str, attrs: dict) -> list[Triple]:
-        paper = self.papers.get(node_id)
-        title = (paper.title if paper else "") or attrs.get("label") or node_id
+    def _paper(self, iri: URIRef, node_id: str) -> list[Triple]:
+        paper = self.papers[node_id]
+        title = paper.title or node_id  # a row with no title still names its paper
         triples: list[Triple] = [(iri, RDF.type, SDO.ScholarlyArticle), (iri, SDO.name, Literal(title, lang=LANG))]
-        if paper is None:
-            year = attrs.get("year")
-            return triples + ([(iri, SDO.datePublished, Literal(str(year), datatype=XSD.gYear))] if year else [])
         published = paper_date(paper)
         if published is not None:
             triples.append((iri, SDO.datePublished, published))
@@ -257,10 +253,8 @@ class Mapper:
             triples.append((iri, OWL.sameAs, URIRef(f"https://arxiv.org/abs/{paper.arxiv_id}")))
         if paper.doi:
             triples.append((iri, OWL.sameAs, URIRef("https://doi.org/" + quote(paper.doi, safe=NODE_ID_SAFE))))
-        for ref in paper.entries:
-            entry = self.entries.get(ref)
-            keywords = entry.keywords if entry else ()
-            triples += [(iri, SDO.keywords, Literal(k, lang=LANG)) for k in keywords if k.strip()]
+        keywords = dict.fromkeys(k.strip() for ref in paper.entries for k in self.entries[ref].keywords)
+        triples += [(iri, SDO.keywords, Literal(k, lang=LANG)) for k in keywords if k]
         if paper.abstract:
             triples.append((iri, SDO.abstract, Literal(paper.abstract, lang=LANG)))
         if paper.tldr:
@@ -306,30 +300,25 @@ class Mapper:
                 triples += [(iri, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, iri)]
         return triples
 
-    def _dataset(self, iri: URIRef, node_id: str, attrs: dict) -> list[Triple]:
-        record: DatasetRecord | None = self.datasets.get(node_id)
-        triples: list[Triple] = [(iri, RDF.type, SDO.Dataset), (iri, SDO.name, Literal(attrs.get("label") or node_id))]
-        year = record.year if record else attrs.get("year")
-        if year:
-            triples.append((iri, SDO.datePublished, Literal(str(year), datatype=XSD.gYear)))
-        if record is not None:
-            triples += [(iri, SDO.url, url) for link in record.links if (url := url_iri(link.url))]
-        return triples
+    def _dataset(self, iri: URIRef, node_id: str) -> list[Triple]:
+        record = self.datasets[node_id]
+        triples: list[Triple] = [(iri, RDF.type, SDO.Dataset), (iri, SDO.name, Literal(record.label or node_id))]
+        if record.year:
+            triples.append((iri, SDO.datePublished, Literal(str(record.year), datatype=XSD.gYear)))
+        return triples + [(iri, SDO.url, url) for link in record.links if (url := url_iri(link.url))]
 
-    def _metric(self, iri: URIRef, node_id: str, attrs: dict) -> list[Triple]:
-        record: Metric | None = self.metrics.get(node_id)
+    def _metric(self, iri: URIRef, node_id: str) -> list[Triple]:
+        record = self.metrics[node_id]
         triples: list[Triple] = [
             (iri, RDF.type, SDO.DefinedTerm),
-            (iri, SDO.termCode, Literal(attrs.get("label") or node_id)),
+            (iri, SDO.termCode, Literal(record.abbreviation or node_id)),
             (iri, SDO.inDefinedTermSet, self.namer.metric_set),
         ]
-        if attrs.get("name"):
-            triples.append((iri, SDO.name, Literal(attrs["name"], lang=LANG)))
-        if record is not None:
-            if record.reference:
-                triples.append((iri, SDO.citation, Literal(record.reference, lang=LANG)))
-            triples += [(iri, SDO.url, url) for link in record.links if (url := url_iri(link.url))]
-        return triples
+        if record.name:
+            triples.append((iri, SDO.name, Literal(record.name, lang=LANG)))
+        if record.reference:
+            triples.append((iri, SDO.citation, Literal(record.reference, lang=LANG)))
+        return triples + [(iri, SDO.url, url) for link in record.links if (url := url_iri(link.url))]
 
     @staticmethod
     def _code(iri: URIRef, attrs: dict) -> list[Triple]:

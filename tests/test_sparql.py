@@ -150,3 +150,9 @@ def test_the_export_prefixes_are_predefined(build: Build, vocab: Vocabulary) -> 
     assert run_sparql(build, f"ASK {{ paper:{SADTALKER} schema:about concept:3dmm }}", vocab=vocab).boolean is True
     redeclared = "PREFIX paper: <https://elsewhere.example/> ASK { paper:2211.12194 ?p ?o }"
     assert run_sparql(build, redeclared, vocab=vocab).boolean is False
+
+
+def test_a_missing_query_file_is_named(bundled_build: Path, tmp_path: Path) -> None:
+    result = sparql(str(tmp_path / "missing.rq"), "--build", str(bundled_build))
+    assert result.exit_code == 1
+    assert "missing.rq: no such query file" in result.stderr
