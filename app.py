@@ -12,7 +12,7 @@ from kg.errors import UserError
 from webapp import nav, resources
 from webapp.render import show_user_error
 
-st.set_page_config(page_title="tfkg: talking-face paper graph", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="tfkg: talking-face paper graph", layout="wide")
 page = st.navigation(nav.pages())
 try:
     resources.ensure_build()

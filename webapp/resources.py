@@ -4,7 +4,7 @@ the build, the vocabulary, the facet table, the searcher (model and index) and t
 Reads: the build folder (setting `build`, env TFKG_BUILD) and the data folder. Each cached loader is
 keyed by the build's folder and `built_at`, so a new `tfkg ingest` is picked up on the next rerun,
 and keeps one entry only, so memory does not grow with rebuilds or sessions. When there is no build,
-`ensure_build` makes one first (the offline ingest), showing its progress.
+`ensure_build` makes one first (an offline ingest: enrichment from the cache only), showing its progress.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import streamlit as st
 from kg import settings
 from kg.facets import FacetTable
 from kg.model import Entry
-from kg.store import Build, BuildMissing, load_build, read_manifest
+from kg.store import BUILD_FORMAT, Build, BuildMissing, load_build, read_manifest
 from kg.vocab import Vocabulary
 from webapp.render import md
 
@@ -63,10 +63,16 @@ class _StatusLog(logging.Handler):
             self.box.write(md(record.getMessage()))
 
 
+def _usable(folder: Path) -> bool:
+    manifest = read_manifest(folder)
+    return manifest is not None and manifest.get("format") == BUILD_FORMAT
+
+
 def ensure_build() -> None:
-    """Build the list into the build folder when there is no build there yet, with a progress box."""
+    """Build the list into the build folder when there is no build there, or one of an older format,
+    with a progress box."""
     folder = build_folder()
-    if read_manifest(folder) is not None:
+    if _usable(folder):
         return
     from ingest.pipeline import IngestOptions, ingest
 
@@ -81,9 +87,9 @@ def ensure_build() -> None:
         started = time.perf_counter()
         try:
             with _BUILD_LOCK:
-                if read_manifest(folder) is None:
+                if not _usable(folder):
                     ingest(IngestOptions(list_path, folder, settings.get_path("data_dir"),
-                                         settings.get_path("cache_dir"), progress=False))
+                                         settings.get_path("cache_dir"), progress=False, offline=True))
         finally:
             logger.removeHandler(handler)
             logger.setLevel(level)

@@ -65,8 +65,10 @@ with right:
         ("venue as listed", paper.venue.raw), ("venue kind", paper.venue.kind), ("arXiv id", paper.arxiv_id),
         ("DOI", paper.doi), ("Semantic Scholar id", paper.s2_id), ("published", paper.published),
         ("categories", ", ".join(paper.categories)), ("citations", paper.citation_count),
-        ("PDF", paper.pdf_url), *sorted(paper.external_ids.items()),
+        ("PDF", paper.pdf_url),
     ]
+    shown = {str(value) for _, value in fields}
+    fields += [(name, value) for name, value in sorted(paper.external_ids.items()) if str(value) not in shown]
     rows = [(name, str(value), paper.sources.get(name, "")) for name, value in fields if value not in (None, "")]
     st.dataframe(pd.DataFrame(rows, columns=["field", "value", "source"]), hide_index=True, width="stretch")
 
