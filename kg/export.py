@@ -47,7 +47,8 @@ RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "
 PAPER_FORMATS = ("bibtex", "csv")
 FORMATS = (*RDF_FORMATS, *PAPER_FORMATS)
 MAX_HOPS = 6
-"""Six hops from any node of the bundled graph reach nearly all of it; more is the whole graph."""
+"""Six hops from a paper, dataset, concept or venue of the bundled graph reach its whole connected part
+(nine nodes in ten); more hops is the whole graph."""
 LABEL_PREDICATES = (RDFS.label, SDO.name, SKOS.prefLabel, SDO.termCode)
 
 
@@ -57,7 +58,7 @@ class ExportError(UserError):
 
 @dataclass(frozen=True)
 class Slice:
-    """What to export. description: for messages ("papers matching year=2023"); nodes: the chosen
+    """What to export. description: for messages ("papers matching year 2023"); nodes: the chosen
     graph nodes (None: the whole graph); papers: the paper ids a BibTeX/CSV export lists, in order
     (None: every paper node of the slice); construct: a CONSTRUCT query (nodes are then unused)."""
 
@@ -73,10 +74,6 @@ class SliceRdf:
 
     quads: Quads
     papers: tuple[Paper, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not self.quads.quads
 
 
 @dataclass(frozen=True)
@@ -250,6 +247,15 @@ def serialize_papers(papers: Sequence[Paper], fmt: str, build: Build, vocab: Voc
         return to_bibtex(papers, citation_keys(build.papers), vocab)
     iris = {p.id: str(namer.node(f"paper/{p.id}")) for p in papers}
     return to_csv(papers, iris, {d.id: d.label for d in build.datasets}, vocab)
+
+
+def serialize(rdf: SliceRdf, fmt: str, build: Build, vocab: Vocabulary) -> str:
+    """A mapped slice as a document of one of FORMATS (the app keeps mapped slices and calls this)."""
+    if fmt in PAPER_FORMATS:
+        return serialize_papers(rdf.papers, fmt, build, vocab, rdf.quads.namer)
+    if fmt in RDF_FORMATS:
+        return serialize_rdf(rdf.quads, fmt, rdf.quads.graph())
+    raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
 
 
 def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool = False, vocab: Vocabulary | None = None,

@@ -22,6 +22,7 @@ from kg.export import (
     export,
     filter_slice,
     papers_slice,
+    serialize,
     slice_rdf,
     type_slice,
 )
@@ -116,6 +117,13 @@ def test_a_construct_slice_adds_the_labels_of_every_node_it_mentions(build: Buil
 def test_a_construct_slice_needs_a_construct_query() -> None:
     with pytest.raises(ExportError, match=r"q\.rq: is a SELECT query"):
         construct_slice("SELECT * WHERE { ?s ?p ?o }", "q.rq")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_mapped_slice_serializes_as_export_writes_it(build: Build, vocab: Vocabulary, fmt: str) -> None:
+    chosen = around_slice(build, SADTALKER, 1)
+    mapped = slice_rdf(build, chosen, vocab=vocab)
+    assert serialize(mapped, fmt, build, vocab) == export(build, chosen, fmt, vocab=vocab)
 
 
 # -- BibTeX and CSV -----------------------------------------------------------------------------
