@@ -1,8 +1,9 @@
 """The knowledge graph in standard vocabularies: the one mapping from tfkg's records to RDF triples.
 
 Reads: a `Build` (the graph's nodes and edges, and the Paper/Dataset/Metric records behind them) and
-the keyword vocabulary. Writes nothing: returns an `rdflib.Dataset` whose default graph holds the
-knowledge and whose named graph `<BASE>provenance/<list>` holds where each thing came from.
+the keyword vocabulary. Writes nothing: `rdf_quads` returns the triples as `Quads`, whose default
+graph holds the knowledge and whose named graph `<BASE>provenance/<list>` holds where each thing
+came from; `.graph()` and `.dataset()` (or `graph_to_rdf`) make rdflib objects of them.
 
 Every graph node becomes the IRI `<BASE><node id>` (TFKG_BASE_IRI), so two exports of the same paper
 agree. The mapping (the README table is the long form):
