@@ -40,8 +40,8 @@ def test_each_result_shows_the_query_concepts_it_meets_and_misses():
     app = open_page("search", {"q": QUERY})
     badges = [m.value for m in app.markdown if "-badge[:material/" in m.value]
     assert paper_links(app)[0][0] == "2205.15278"  # EAMM: one-shot and emotion, no diffusion
-    assert badges[:3] == [":green-badge[:material/check: one\\-shot]", ":red-badge[:material/close: diffusion]",
-                          ":green-badge[:material/check: emotion]"]
+    assert badges[0].endswith(":green-badge[:material/check: one\\-shot] :red-badge[:material/close: diffusion] "
+                              ":green-badge[:material/check: emotion]")
 
 
 def test_facet_counts_change_with_the_filters():

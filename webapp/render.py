@@ -8,7 +8,6 @@ Markdown and Streamlit-directive character escaped (`md`), or inside a dataframe
 from __future__ import annotations
 
 import re
-from contextlib import nullcontext
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
@@ -101,19 +100,26 @@ def venue_label(venue: Venue) -> str:
     return venue.label or venue.raw or "venue unknown"
 
 
-def paper_badges(paper: Paper, inline: bool = False) -> None:
-    """Venue, year, venue kind and code badges in one row (or, inline, in the caller's row)."""
-    with nullcontext() if inline else st.container(horizontal=True, gap="small"):
-        if paper.venue.family:
-            st.badge(md(paper.venue.family), color=KIND_COLOURS.get(paper.venue.kind, "gray"),
-                     help=md(paper.venue.name or paper.venue.raw))
-        if paper.year:
-            st.badge(str(paper.year), color="gray")
-        st.badge(paper.venue.kind, color=KIND_COLOURS.get(paper.venue.kind, "gray"))
-        if paper.has_code:
-            st.badge("code", icon=":material/code:", color="green")
-        if paper.citation_count is not None:
-            st.badge(f"{paper.citation_count} citations", icon=":material/format_quote:", color="gray")
+def badge(label: str, colour: str, icon: str = "") -> str:
+    """One badge as Streamlit Markdown; label must already be escaped (see `md`)."""
+    return f":{colour}-badge[{icon + ' ' if icon else ''}{label}]"
+
+
+def paper_badges(paper: Paper, matched: dict[str, bool] | None = None) -> str:
+    """Venue, year, venue kind, code and citation badges, then the query terms met (green) and missed
+    (red), as one line of Markdown: one element for the whole row keeps a page of results light."""
+    colour = KIND_COLOURS.get(paper.venue.kind, "gray")
+    badges = [badge(md(paper.venue.family), colour)] if paper.venue.family else []
+    if paper.year:
+        badges.append(badge(str(paper.year), "gray"))
+    badges.append(badge(paper.venue.kind, colour))
+    if paper.has_code:
+        badges.append(badge("code", "green", ":material/code:"))
+    if paper.citation_count is not None:
+        badges.append(badge(f"{paper.citation_count} citations", "gray", ":material/format_quote:"))
+    for term, met in (matched or {}).items():
+        badges.append(badge(md(term), "green" if met else "red", ":material/check:" if met else ":material/close:"))
+    return " ".join(badges)
 
 
 def entry_ref(ref: str) -> str:

@@ -9,6 +9,7 @@ and keeps one entry only, so memory does not grow with rebuilds or sessions. Whe
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -142,9 +143,19 @@ def entries_by_ref() -> dict[str, Entry]:
 
 @st.cache_resource(max_entries=1, show_spinner="Loading the search model and index…")
 def _searcher(folder: str, stamp: str) -> Searcher:
+    import torch
+
     from kg.search import Searcher
 
-    return Searcher.load(_build(folder, stamp), vocab=vocabulary())
+    # One thread per query: concurrency comes from the sessions. With torch's default of one thread
+    # per core, queries on a busy 2-core machine spin on each other: 10 ms became 500 ms per query.
+    torch.set_num_threads(1)
+    searcher = Searcher.load(_build(folder, stamp), vocab=vocabulary())
+    searcher.embedder  # load the model now, not on some session's first query  # noqa: B018
+    # The model, the index and the build live as long as the process: keeping them out of the garbage
+    # collector's full collections keeps those from pausing every session (they walk every object).
+    gc.freeze()
+    return searcher
 
 
 def searcher() -> Searcher:

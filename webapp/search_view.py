@@ -133,18 +133,13 @@ def result_card(result: SearchResult) -> None:
     paper = result.paper
     with st.container(border=True, gap=None):
         nav.paper_link(paper.id, paper.title, bold=True)
-        with st.container(horizontal=True, gap="small"):
-            paper_badges(paper, inline=True)
-            for constraint, met in result.matched.items():
-                st.badge(md(constraint), icon=":material/check:" if met else ":material/close:",
-                         color="green" if met else "red", help="query term met" if met else "query term missed")
-        if result.snippet:
-            st.caption(md(result.snippet))
+        st.markdown(paper_badges(paper, result.matched))
         links = links_markdown(paper.links)
         words = f" · matched words: {md(', '.join(result.words))}" if result.words else ""
         lines = ", ".join(code(entry_ref(ref)) for ref in paper.entries)
         score = f" · score {result.score:.3f}" if result.score is not None else ""
-        st.caption((f"{links} · " if links else "") + f"list line {lines}{words}{score}")
+        meta = (f"{links} · " if links else "") + f"list line {lines}{words}{score}"
+        st.caption(f"{md(result.snippet)}  \n{meta}" if result.snippet else meta)
         similar = st.expander("Similar papers", key=f"similar_{paper.id}", on_change="rerun",
                               icon=":material/hub:")
         if similar.open:

@@ -44,7 +44,7 @@ last_search = st.session_state.get("last_search")
 if last_search is not None:
     nav.search_link("Back to the results", last_search, icon=":material/arrow_back:")
 st.title(md(paper.title), anchor=False)
-paper_badges(paper)
+st.markdown(paper_badges(paper))
 links = links_markdown(paper.links)
 if links:
     st.markdown(links)
