@@ -25,17 +25,18 @@ def show_graph(view: Neighbourhood, height: int = 520) -> str | None:
         kind = attrs.get("type", "")
         label = str(attrs.get("label") or node)
         centre = node == view.centre
+        near = attrs.get("hops", 0) <= 1
         nodes.append(Node(
             id=node,
-            label=tooltip_text(_short(label, 60 if centre else 28)),
+            # Far nodes are named on hover only: 2 hops out, labels would cover each other.
+            label=tooltip_text(_short(label, 60 if centre else 28)) if near else "",
             title=tooltip_text(f"{kind}: {label}"),
             color=HEX[TYPE_COLOURS.get(kind, "gray")],
-            size=30 if centre else (18 if kind == "paper" else 13),
+            size=30 if centre else (16 if near else 10),
             shape="star" if centre else "dot",
             font={"size": 16 if centre else 12, "color": "#31333f"},
         ))
-    edges = [Edge(source=s, target=t, label=kind, color="#c8c8c8", font={"size": 9, "color": "#999999"})
-             for s, t, kind in view.edges]
+    edges = [Edge(source=s, target=t, title=kind, color="#d0d0d0", width=1) for s, t, kind in view.edges]
     config = Config(width="100%", height=height, directed=True, physics=True, hierarchical=False,
                     solver="forceAtlas2Based", stabilization=True, fit=True)
     # agraph's Config writes f"{height}px"; a percentage width lets the view fill its column.
