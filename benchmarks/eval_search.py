@@ -59,7 +59,7 @@ def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
         return [ids[row] for row in rows]
 
     def bm25(query: str) -> list[str]:
-        scores = searcher.lexical.scores(query)
+        scores, _ = searcher.lexical.scores(query)
         return [ids[row] for row in scores.argsort(kind="stable")[::-1][:K] if scores[row] > 0]
 
     def hybrid(query: str) -> list[str]:

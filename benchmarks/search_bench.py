@@ -71,7 +71,7 @@ def latency(run: Callable[[str], object], queries: list[str]) -> dict[str, float
         run(query)
         times.append((time.perf_counter() - started) * 1000)
     cuts = quantiles(times, n=100)
-    return {"p50_ms": round(cuts[49], 1), "p95_ms": round(cuts[94], 1)}
+    return {"p50_ms": round(cuts[49], 2), "p95_ms": round(cuts[94], 2)}
 
 
 def query_latencies(searcher: Searcher, count: int) -> dict[str, dict[str, float]]:
@@ -87,7 +87,7 @@ def query_latencies(searcher: Searcher, count: int) -> dict[str, dict[str, float
     return {
         "encode query (model)": latency(lambda q: searcher.embedder.encode([q]), queries),
         "dense search (vector given)": latency(lambda q: searcher.dense.search(vectors[q], 10), queries),
-        "lexical (BM25 scores + top 10)": latency(lambda q: np.argsort(-searcher.lexical.scores(q))[:10], queries),
+        "lexical (BM25 scores + top 10)": latency(lambda q: np.argsort(-searcher.lexical.scores(q)[0])[:10], queries),
         "hybrid, new query": latency(lambda q: new(q, NO_FILTERS), queries),
         "hybrid+filters, new query": latency(lambda q: new(q, FILTERS), queries),
         "hybrid, repeated query": latency(lambda q: searcher.search(q, top=10), queries),

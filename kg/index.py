@@ -39,7 +39,8 @@ HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 
 EXACT_SUBSET_LIMIT = 20_000
-"""With a filter that keeps at most this many papers, HNSW is bypassed: the kept rows are scored exactly."""
+"""A filter that keeps at most this many papers (and at most a quarter of them) is searched by scoring
+the kept rows exactly, whatever the index kind."""
 
 
 class IndexStale(UserError):
@@ -122,9 +123,15 @@ class DenseIndex:
         k = min(k, count if allowed is None else int(allowed.sum()))
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if allowed is not None and (self.kind == "flat" or k >= count or allowed.sum() <= EXACT_SUBSET_LIMIT):
-            rows = np.flatnonzero(allowed)
+        if allowed is not None and allowed.all():
+            allowed = None
+        if allowed is not None and allowed.sum() <= min(EXACT_SUBSET_LIMIT, count // 4):
+            rows = np.flatnonzero(allowed)  # few rows: scoring only them beats any index
             return _top(rows, self.vectors[rows] @ query, k)
+        if allowed is not None and self.kind == "flat":
+            scores = self.vectors @ query
+            scores[~allowed] = -np.inf
+            return _top(np.arange(count), scores, k)
         params = None
         if self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))

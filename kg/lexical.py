@@ -79,29 +79,27 @@ class LexicalIndex:
         """Whether a word (any inflection of it) occurs in the indexed texts."""
         return any(token in self._retriever.vocab_dict for token in tokenize(word))
 
-    def scores(self, query: str) -> np.ndarray:
-        """The BM25 score of every document for the query (0 where no token matches)."""
-        known = [token for token in tokenize(query) if token in self._retriever.vocab_dict]
-        if not known:
-            return np.zeros(self.count, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
-
-    def coverage(self, query: str) -> np.ndarray:
-        """For every document, the IDF-weighted share of the query's tokens it contains (0 to 1).
+    def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """For every document: its BM25 score for the query (0 where no token matches), and the
+        IDF-weighted share of the query's tokens it contains (0 to 1).
 
         A token no document contains counts as the rarest, so a query worded unlike the corpus (a
-        paraphrase) gives every document a low coverage, and the hybrid ranker trusts BM25 less."""
+        paraphrase) gives every document a low share, and the hybrid ranker trusts BM25 less."""
+        total = np.zeros(self.count, dtype=np.float32)
         covered = np.zeros(self.count, dtype=np.float32)
-        total = 0.0
+        weights = 0.0
         for token in dict.fromkeys(tokenize(query)):
             if token not in self._retriever.vocab_dict:
-                total += _idf(self.count, 0.5)
+                weights += _idf(self.count, 0.5)
                 continue
-            has = self._retriever.get_scores([token]) > 0
+            # BM25 adds up over query tokens, so one pass per token gives the score and the share
+            token_scores = self._retriever.get_scores([token])
+            has = token_scores > 0
             weight = _idf(self.count, max(int(has.sum()), 1))
+            total += token_scores
             covered += weight * has
-            total += weight
-        return covered / total if total else covered
+            weights += weight
+        return total, covered / weights if weights else covered
 
 
 def _idf(count: int, document_frequency: float) -> float:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +185,19 @@ class Searcher:
         return self._ranked(intent, filters, allowed, top)
 
     def _listing(self, intent: QueryIntent, filters: Filters, allowed: np.ndarray, top: int) -> SearchResponse:
-        rows = sorted(np.flatnonzero(allowed), key=lambda r: (-(self.papers[r].year or 0), self.papers[r].title))
+        rows = self._newest_first[allowed[self._newest_first]]
         results = tuple(SearchResult(self.papers[r], None, {}, (), self._snippet(r, ())) for r in rows[:top])
         return SearchResponse(intent.raw, intent, filters, results, len(rows),
                               self.table.counts(allowed, FACET_SIZE), intent.notes)
+
+    @cached_property
+    def _newest_first(self) -> np.ndarray:
+        """Every row, newest paper first, then by title: the order of a listing with no query."""
+        titles = sorted(range(len(self.papers)), key=lambda row: self.papers[row].title.lower())
+        title_rank = np.empty(len(self.papers), dtype=np.int64)
+        title_rank[titles] = np.arange(len(self.papers))
+        years = np.array([paper.year or 0 for paper in self.papers], dtype=np.int64)
+        return np.lexsort((title_rank, -years))
 
     def _constraint_masks(self, intent: QueryIntent) -> list[tuple[str, np.ndarray]]:
         """(name, papers meeting it) for each soft constraint of the query, named as intent.constraints."""
@@ -216,8 +225,8 @@ class Searcher:
             rows, sims = self.dense.search(vector, DENSE_CANDIDATES, allowed)
             dense_rank[rows] = np.arange(1, len(rows) + 1)
             similarity[rows] = sims
-            lexical = np.where(allowed, self.lexical.scores(intent.text), 0).astype(np.float32)
-            lexical_share = self.lexical.coverage(intent.text)
+            bm25, lexical_share = self.lexical.scores(intent.text)
+            lexical = np.where(allowed, bm25, 0).astype(np.float32)
             hits = np.flatnonzero(lexical > 0)
             lexical_rank[hits[np.argsort(-lexical[hits], kind="stable")]] = np.arange(1, len(hits) + 1)
         fused = DENSE_WEIGHT / (RRF_K + dense_rank) + LEXICAL_WEIGHT * lexical_share / (RRF_K + lexical_rank)
