@@ -71,6 +71,8 @@ class Session:
 
     def __init__(self, socket_: Any) -> None:
         self.socket = socket_
+        self.exceptions = 0
+        """Runs that drew an exception (a traceback) instead of finishing cleanly."""
 
     @classmethod
     async def open(cls, port: int) -> Session:
@@ -88,7 +90,10 @@ class Session:
         while True:
             reply = ForwardMsg()
             reply.ParseFromString(await self.socket.recv())
-            if reply.WhichOneof("type") == "script_finished":
+            kind = reply.WhichOneof("type")
+            if kind == "delta" and reply.delta.new_element.WhichOneof("type") == "exception":
+                self.exceptions += 1
+            if kind == "script_finished":
                 return time.perf_counter() - started
 
     async def close(self) -> None:
@@ -142,9 +147,11 @@ async def measure(port: int, pid: int, started: float, sessions: int, rounds: in
     for result in results:
         for name, times in result.items():
             loaded.setdefault(name, []).extend(times)
+    exceptions = sum(session.exceptions for session in group)
     for session in group:
         await session.close()
     return {
+        "exceptions": exceptions,
         "cold_start": {"first_page_s": cold_page, "first_page_run_s": first_page, "first_search_s": cold_search,
                        "first_search_run_s": first_search},
         "alone": {name: summary(times) for name, times in alone.items()},
@@ -204,6 +211,7 @@ def main(build_dir: Path, sessions: int, rounds: int, seconds: float) -> None:
                        f" {row['max_ms']:>8.0f}")
     memory = figures["memory_mb"]
     click.echo("server memory: " + ", ".join(f"{k.replace('_', ' ')} {v:.0f} MB" for k, v in memory.items()))
+    click.echo(f"runs that ended in an exception: {figures['exceptions']}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import gc
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,10 @@ from kg.model import Entry
 from kg.store import BUILD_FORMAT, Build, BuildMissing, load_build, read_manifest
 from kg.vocab import Vocabulary
 from webapp.render import md
+
+_SPARQL_LOCK = threading.Lock()
+"""rdflib's SPARQL parser (pyparsing) is not thread-safe: parses in two sessions at once fail with
+TypeErrors. So SPARQL is parsed and run one query at a time; a query takes milliseconds here."""
 
 if TYPE_CHECKING:
     from pyoxigraph import Store
@@ -224,7 +229,8 @@ class SliceDocument:
 def _slice(folder: str, stamp: str, chosen: Slice) -> SliceDocument:
     from kg.export import slice_rdf
 
-    rdf = slice_rdf(_build(folder, stamp), chosen, vocab=vocabulary())
+    with _SPARQL_LOCK if chosen.construct is not None else nullcontext():
+        rdf = slice_rdf(_build(folder, stamp), chosen, vocab=vocabulary())
     return SliceDocument(rdf, len(rdf.quads.graph()))
 
 
@@ -263,4 +269,13 @@ def sparql(query: str) -> SparqlResult:
 
     folder = build_folder()
     store, namer = _sparql_store(str(folder), build_stamp(folder))
-    return query_store(store, query, namer)
+    with _SPARQL_LOCK:
+        return query_store(store, query, namer)
+
+
+def construct_slice(query: str) -> Slice:
+    """The slice a CONSTRUCT query from the query box builds (kg/export.py), parsed under the SPARQL lock."""
+    from kg.export import construct_slice as parse_construct
+
+    with _SPARQL_LOCK:
+        return parse_construct(query, "the query box")

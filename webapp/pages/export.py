@@ -7,7 +7,7 @@ import streamlit as st
 from rdflib import Graph, URIRef
 
 from kg.errors import UserError
-from kg.export import around_slice, construct_slice, filter_slice, query_slice, whole_graph
+from kg.export import around_slice, filter_slice, query_slice, whole_graph
 from kg.rdf import Namer, base_iri
 from webapp import nav, resources, state
 from webapp.render import code, md, show_user_error
@@ -65,7 +65,7 @@ try:
         with st.form("construct"):
             query = st.text_area("CONSTRUCT query", value=EXAMPLE_CONSTRUCT, height=130, key="export_construct")
             st.form_submit_button("Build the slice", icon=":material/play_arrow:")
-        chosen = construct_slice(query, "the query box")
+        chosen = resources.construct_slice(query)
     else:
         chosen = whole_graph()
     if chosen is not None:
