@@ -152,8 +152,9 @@ def _searcher(folder: str, stamp: str) -> Searcher:
 
     from kg.search import Searcher
 
-    # One thread per query: concurrency comes from the sessions. With torch's default of one thread
-    # per core, queries on a busy 2-core machine spin on each other: 10 ms became 500 ms per query.
+    # One torch thread for good: the sessions are the concurrency. kg/embed.py drops to one thread per
+    # query and then restores the count it found, which races between sessions; with two threads a
+    # query on a busy 2-core machine took 500 ms instead of 10 ms.
     torch.set_num_threads(1)
     searcher = Searcher.load(_build(folder, stamp), vocab=vocabulary())
     searcher.embedder  # load the model now, not on some session's first query  # noqa: B018
