@@ -117,3 +117,12 @@ def test_a_very_long_query_is_cut_with_a_message():
     assert_no_traceback(app)
     assert "cut" in texts(app)
     assert len(app.text_input(key="q").value) <= 500
+
+
+def test_show_more_adds_a_page_of_results_and_keeps_it_in_the_url():
+    app = open_page("search", {"q": "talking face"})
+    assert len(paper_links(app)) == 20
+    next(button for button in app.button if button.label.startswith("Show more")).click().run()
+    assert_no_traceback(app)
+    assert len(paper_links(app)) == 40
+    assert app.query_params["n"] == "40"

@@ -5,13 +5,14 @@ import altair as alt
 import streamlit as st
 
 from webapp import figures, nav, resources
+from webapp.render import md
 
 build = resources.current_build()
 table = resources.facet_table()
 counts = build.manifest.get("counts", {})
 
 st.title("Explore the graph")
-st.caption(f"Built {build.manifest.get('built_at', '')} from {build.parsed.file.rsplit('/', 1)[-1]}")
+st.caption(f"Built {md(build.manifest.get('built_at', ''))} from {md(build.parsed.file.rsplit('/', 1)[-1])}")
 with st.container(horizontal=True):
     st.metric("Papers", len(build.papers), border=True)
     st.metric("List entries", len(build.parsed.entries), border=True)
