@@ -84,12 +84,16 @@ def query_latencies(searcher: Searcher, count: int) -> dict[str, dict[str, float
         searcher.query_vector.cache_clear()
         searcher.search(query, filters, top=10)
 
-    return {
+    timings = {
         "encode query (model)": latency(lambda q: searcher.embedder.encode([q]), queries),
         "dense search (vector given)": latency(lambda q: searcher.dense.search(vectors[q], 10), queries),
         "lexical (BM25 scores + top 10)": latency(lambda q: np.argsort(-searcher.lexical.scores(q)[0])[:10], queries),
         "hybrid, new query": latency(lambda q: new(q, NO_FILTERS), queries),
         "hybrid+filters, new query": latency(lambda q: new(q, FILTERS), queries),
+    }
+    for query in QUERIES:
+        searcher.search(query)  # every query vector cached: what follows measures the search alone
+    return timings | {
         "hybrid, repeated query": latency(lambda q: searcher.search(q, top=10), queries),
         "hybrid+filters, repeated query": latency(lambda q: searcher.search(q, FILTERS, top=10), queries),
         "filters only (no query)": latency(lambda q: searcher.search("", FILTERS, top=10), queries[:50]),

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kg.embed import EmbeddingCache
+from kg.embed import Embedder, EmbeddingCache, ModelError
 from kg.index import DenseIndex, build_faiss, paper_text
 from kg.store import load_build
 from kg.vocab import Vocabulary
@@ -92,3 +92,8 @@ def test_a_paper_is_searched_by_its_title_abstract_and_keyword_labels(bundled_bu
     enriched = replace(paper, abstract="We animate one portrait.  ")
     assert paper_text(enriched, vocab).startswith("One-Shot High-Fidelity Talking-Head Synthesis with Deformable "
                                                   "Neural Radiance Field. We animate one portrait. Keywords: one-shot")
+
+
+def test_a_model_that_cannot_be_loaded_says_what_to_set(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=r"cannot load embedding model .*; set TFKG_MODEL to a local"):
+        Embedder.load(str(tmp_path / "no-such-model"))
