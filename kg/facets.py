@@ -94,6 +94,8 @@ class Facet:
     name: ClassVar[str]
     field: ClassVar[str]
     match_all: ClassVar[bool] = False
+    empty_hint: ClassVar[str] = ""
+    """Said when no paper has any value for this facet."""
 
     def values(self, paper: Paper, vocab: Vocabulary) -> Iterable[str]:
         """The values of this facet for one paper."""
@@ -106,6 +108,10 @@ class Facet:
     def selected(self, filters: Filters) -> tuple[str, ...]:
         """The raw values the filters select on this facet."""
         return tuple(getattr(filters, self.field))
+
+    def in_vocabulary(self, value: str, vocab: Vocabulary) -> bool:
+        """Whether a canonical value is known to the vocabulary, even if no paper has it."""
+        return False
 
 
 class YearFacet(Facet):
@@ -161,6 +167,9 @@ class KeywordFacet(Facet):
     def canonical(self, wanted: str, vocab: Vocabulary) -> str:
         return vocab.concept_id(wanted) or wanted
 
+    def in_vocabulary(self, value: str, vocab: Vocabulary) -> bool:
+        return value in vocab.concepts
+
 
 class DatasetFacet(Facet):
     name = "dataset"
@@ -172,6 +181,9 @@ class DatasetFacet(Facet):
 
     def canonical(self, wanted: str, vocab: Vocabulary) -> str:
         return vocab.dataset_id(wanted)
+
+    def in_vocabulary(self, value: str, vocab: Vocabulary) -> bool:
+        return value in vocab.datasets
 
 
 class HasCodeFacet(Facet):
@@ -189,6 +201,7 @@ class AuthorFacet(Facet):
     name = "author"
     field = "authors"
     match_all = True
+    empty_hint = " (authors come from enrichment)"
 
     def values(self, paper: Paper, vocab: Vocabulary) -> Iterable[str]:
         return dict.fromkeys(author.name for author in paper.authors)
@@ -238,29 +251,24 @@ class FacetTable:
                 by_key={normalise_text(value): value for value in index},
             )
 
-    def _facet(self, name: str) -> Facet:
-        return next(facet for facet in self.facets if facet.name == name)
-
     def _resolve_value(self, facet: Facet, wanted: str) -> str:
         column = self._columns[facet.name]
-        for candidate in (wanted, facet.canonical(wanted, self.vocab)):
+        canonical = facet.canonical(wanted, self.vocab)
+        for candidate in (wanted, canonical):
             if candidate in column.index:
                 return candidate
             by_key = column.by_key.get(normalise_text(candidate))
             if by_key is not None:
                 return by_key
-        if facet.name == "keyword" and self.vocab.concept_id(wanted):
-            return self.vocab.concept_id(wanted) or wanted  # a known concept no paper has: zero results
-        if facet.name == "dataset" and facet.canonical(wanted, self.vocab) in self.vocab.datasets:
-            return facet.canonical(wanted, self.vocab)
+        if facet.in_vocabulary(canonical, self.vocab):
+            return canonical  # a value the vocabulary knows but no paper has: no results, not an error
         raise FilterError(self._unknown_message(facet, wanted))
 
     def _unknown_message(self, facet: Facet, wanted: str) -> str:
         column = self._columns[facet.name]
         label = facet.name.replace("_", " ")
         if not column.values:
-            hint = " (authors come from enrichment)" if facet.name == "author" else ""
-            return f"unknown {label} {wanted!r}: no paper in this build has a value for {label}{hint}"
+            return f"unknown {label} {wanted!r}: no paper in this build has a value for {label}{facet.empty_hint}"
         counts = self.counts(None)[facet.name]
         near = process.extract(wanted, column.values, scorer=fuzz.WRatio, processor=default_process, limit=3,
                                score_cutoff=70)
