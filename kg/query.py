@@ -44,7 +44,8 @@ class QueryIntent:
     """What a query asks for.
 
     raw: the query as given (control characters removed, cut to MAX_QUERY_CHARS); text: what dense and
-    lexical retrieval see (raw without venue and year words); concepts/venues/datasets: what it names;
+    lexical retrieval see (raw without venue and year words, and without what it excludes);
+    concepts/venues/datasets: what it names;
     years: a year or a range it names, as (first, last); notes: what was changed in the query, for the user.
     """
 
