@@ -199,6 +199,13 @@ class Searcher:
         years = np.array([paper.year or 0 for paper in self.papers], dtype=np.int64)
         return np.lexsort((title_rank, -years))
 
+    @cached_property
+    def _listing_position(self) -> np.ndarray:
+        """Each row's place in _newest_first: the last tie-break of a ranking."""
+        position = np.empty(len(self.papers), dtype=np.int64)
+        position[self._newest_first] = np.arange(len(self.papers))
+        return position
+
     def _constraint_masks(self, intent: QueryIntent) -> list[tuple[str, np.ndarray]]:
         """(name, papers meeting it) for each soft constraint of the query, named as intent.constraints."""
         masks = [self.table.mask(Filters(keywords=(c.id,))) for c in intent.concepts]
@@ -235,8 +242,10 @@ class Searcher:
         matches = allowed & ((lexical > 0) | (met > 0) | dense_match)
         rows = np.flatnonzero(matches)
         all_met = coverage[rows] >= 1.0 if constraints else np.zeros(len(rows), dtype=bool)
-        order = rows[np.lexsort((-similarity[rows], -score[rows], ~all_met))]
-        parts = {"dense": similarity, "lexical": lexical, "coverage": coverage}
+        order = rows[np.lexsort((self._listing_position[rows], -similarity[rows], -score[rows], ~all_met))]
+        parts = {"coverage": coverage}
+        if intent.text:
+            parts |= {"dense": similarity, "lexical": lexical}
         results = tuple(self._explained(row, float(score[row]), intent, constraints, parts) for row in order[:top])
         notes = intent.notes + (() if len(rows) else ("nothing matched; try fewer words or fewer filters",))
         return SearchResponse(intent.raw, intent, filters, results, len(rows),

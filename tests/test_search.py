@@ -87,6 +87,25 @@ def test_an_empty_query_with_filters_lists_the_matching_papers_newest_first(sear
     assert all(r.score is None for r in response.results)
 
 
+def test_a_query_of_only_a_year_lists_that_years_papers_by_title(searcher: Searcher) -> None:
+    response = searcher.search("2022", top=100)
+    assert response.total == response.facets["year"]["2022"] == len(response.results)
+    titles = [r.paper.title.lower() for r in response.results]
+    assert titles == sorted(titles)
+    assert all(r.matched == {"2022": True} and set(r.scores) == {"coverage"} for r in response.results)
+
+
+def test_loading_a_searcher_embeds_nothing_and_listings_need_no_model(bundled_build: Path, vocab: Vocabulary,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(name: str) -> Embedder:
+        raise AssertionError(f"the model {name} was loaded")
+
+    monkeypatch.setattr(Embedder, "load", refuse)
+    searcher = Searcher.load(bundled_build, vocab=vocab)
+    assert searcher.search("", Filters(keywords=("nerf",))).total == 8
+    assert len(searcher.similar("2301.03786", top=3).results) == 3
+
+
 def test_a_query_that_matches_nothing_says_so(searcher: Searcher) -> None:
     response = searcher.search("qwerty asdf")
     assert response.results == () and response.total == 0
