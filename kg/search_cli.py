@@ -61,10 +61,17 @@ def print_response(response: SearchResponse, as_json: bool, heading: str) -> Non
         click.echo(format_response(response, heading))
 
 
+def _filter_text(key: str, value: Any) -> str:
+    """One filter as the heading shows it: year=2020-2022, venues=CVPR,ICCV, has_code=True."""
+    if isinstance(value, list):
+        return f"{key}={('-' if key == 'year' else ',').join(map(str, value))}"
+    return f"{key}={value}"
+
+
 def heading(response: SearchResponse) -> str:
-    """"3 of 12 matching papers (filters: ...)"."""
+    """"3 of 12 matching papers (filters: year=2020-2022 venues=CVPR)"."""
     shown = len(response.results)
-    filters = " ".join(f"{key}={value}" for key, value in response.filters.to_json().items())
+    filters = " ".join(_filter_text(key, value) for key, value in response.filters.to_json().items())
     return f"{shown} of {response.total} matching papers" + (f" (filters: {filters})" if filters else "")
 
 
@@ -72,6 +79,7 @@ def run_batch(searcher: Searcher, lines: TextIO, filters: Filters, top: int, as_
     """One search per non-blank line; a line that fails prints its error (as {"query", "error"} in JSON)
     and the others still run. Returns how many lines failed."""
     failed = 0
+    filters = searcher.table.resolve(filters)  # a bad filter fails once, not once per line
     try:
         queries = list(lines)
     except UnicodeDecodeError as error:

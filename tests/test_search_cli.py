@@ -63,6 +63,25 @@ def test_a_bad_batch_line_is_reported_and_the_others_still_run(bundled_build: Pa
     assert objects[1]["error"].startswith("empty query")
 
 
+def test_a_batch_with_a_bad_filter_fails_once(bundled_build: Path) -> None:
+    code, out, err = run("search", "--batch", "-", "--venue", "CPVR", "--build", str(bundled_build), stdin="a\nb\n")
+    assert code == 1 and out == "" and err.count("unknown venue 'CPVR'") == 1
+
+
+def test_a_batch_file_that_is_not_utf8_is_refused(bundled_build: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "latin1.txt"
+    queries.write_bytes("émotion\n".encode("latin-1"))
+    code, _, err = run("search", "--batch", str(queries), "--build", str(bundled_build))
+    assert code == 1 and err.startswith(f"tfkg: error: {queries}: not UTF-8 text")
+
+
+def test_the_heading_shows_the_filters(bundled_build: Path) -> None:
+    code, out, _ = run("search", "nerf", "--year", "2021-2023", "--venue", "CVPR", "--venue", "iccv",
+                       "--build", str(bundled_build))
+    assert code == 0
+    assert out.splitlines()[0].endswith("matching papers (filters: year=2021-2023 venues=CVPR,ICCV)")
+
+
 def test_similar_prints_the_nearest_papers(bundled_build: Path) -> None:
     code, out, _ = run("similar", "2301.03786", "--top", "3", "--build", str(bundled_build))
     assert code == 0
