@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
 from kg.store import load_build
-from tests.app_helpers import assert_no_traceback, open_page, paper_links, texts
+from tests.app_helpers import PAGES, assert_no_traceback, open_page, paper_links, texts
 
 pytestmark = pytest.mark.usefixtures("app_build")
 QUERY = "one-shot diffusion emotion"
@@ -126,3 +127,18 @@ def test_show_more_adds_a_page_of_results_and_keeps_it_in_the_url():
     assert_no_traceback(app)
     assert len(paper_links(app)) == 40
     assert app.query_params["n"] == "40"
+
+
+def test_coming_back_from_a_paper_page_restores_the_search():
+    app = open_page("search", {"q": QUERY, "kind": "conference"})
+    first = paper_links(app)
+    app.query_params.clear()
+    app.query_params["id"] = first[0][0]
+    app.switch_page(PAGES["paper"]).run()
+    back = next(link for link in app.get("page_link") if link.proto.label == "Back to the results")
+    app.query_params.clear()
+    app.query_params.update(dict(parse_qsl(back.proto.query_string)))
+    app.switch_page(PAGES["search"]).run()
+    assert_no_traceback(app)
+    assert app.text_input(key="q").value == QUERY
+    assert paper_links(app) == first

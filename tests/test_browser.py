@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,17 +88,22 @@ def browser(app_url: str):
 
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
-    """A fresh page; when the test fails, a screenshot of it is saved as test-output/<test>-failed.png."""
+    """A fresh page in a browser context of its own."""
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    yield page
+    context.close()
+
+
+@contextmanager
+def screenshot_on_failure(page, name: str) -> Iterator[None]:
+    """Save what the page showed when a step failed, as test-output/<name>-failed.png."""
     try:
-        yield page
+        yield
     except BaseException:
-        page.screenshot(path=OUTPUT / f"{request.node.name}-failed.png")
+        page.screenshot(path=OUTPUT / f"{name}-failed.png")
         raise
-    finally:
-        context.close()
 
 
 def wait_for_param(page, key: str, value: str, path: str = "/") -> None:
@@ -114,43 +120,50 @@ def result_count(page) -> int:
 
 
 def test_search_facet_click_and_paper_page_in_chromium(app_url: str, page):
-    page.goto(app_url)
-    box = page.get_by_placeholder("e.g. one-shot diffusion emotion")
-    box.fill(QUERY)
-    box.press("Enter")
-    wait_for_param(page, "q", QUERY)
-    first = page.locator('[data-testid="stPageLink"]').filter(has_text="EAMM").first
-    first.wait_for()
-    before = result_count(page)
-    page.screenshot(path=OUTPUT / "browser-search.png")
+    with screenshot_on_failure(page, "test_search_facet_click_and_paper_page_in_chromium"):
+        page.goto(app_url)
+        box = page.get_by_placeholder("e.g. one-shot diffusion emotion")
+        box.fill(QUERY)
+        box.press("Enter")
+        wait_for_param(page, "q", QUERY)
+        first = page.locator('[data-testid="stPageLink"]').filter(has_text="EAMM").first
+        first.wait_for()
+        before = result_count(page)
+        page.screenshot(path=OUTPUT / "browser-search.png")
 
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_role("button", name="conference ·").click()
-    wait_for_param(page, "kind", "conference")
-    page.wait_for_function(f"!document.body.innerText.includes('{before} papers for')")
-    after = result_count(page)
-    assert 0 < after < before
-    assert sidebar.get_by_role("button", name="conference ·").inner_text().endswith(f"· {after}")
-    page.screenshot(path=OUTPUT / "browser-search-filtered.png")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_role("button", name="conference ·").click()
+        wait_for_param(page, "kind", "conference")
+        page.wait_for_function(f"!document.body.innerText.includes('{before} papers for')")
+        after = result_count(page)
+        assert 0 < after < before
+        assert sidebar.get_by_role("button", name="conference ·").inner_text().endswith(f"· {after}")
+        page.screenshot(path=OUTPUT / "browser-search-filtered.png")
 
-    page.locator('[data-testid="stPageLink"]').filter(has_text="EAMM").first.click()
-    wait_for_param(page, "id", "2205.15278", path="/paper")
-    page.get_by_role("heading", name="EAMM").wait_for()
-    page.get_by_text("Graph neighbourhood").wait_for()
-    graph = page.frame_locator('iframe[title="streamlit_agraph.agraph"]').locator("canvas")
-    graph.wait_for()
-    page.set_viewport_size({"width": 1400, "height": 2600})  # the app scrolls inside the page: show it all
-    page.get_by_text("Export this neighbourhood").wait_for()
-    page.screenshot(path=OUTPUT / "browser-paper.png")
-    assert page.get_by_text("Back to the results").is_visible()
+        page.locator('[data-testid="stPageLink"]').filter(has_text="EAMM").first.click()
+        wait_for_param(page, "id", "2205.15278", path="/paper")
+        page.get_by_role("heading", name="EAMM").wait_for()
+        page.get_by_text("Graph neighbourhood").wait_for()
+        graph = page.frame_locator('iframe[title="streamlit_agraph.agraph"]').locator("canvas")
+        graph.wait_for()
+        page.set_viewport_size({"width": 1400, "height": 2600})  # the app scrolls inside the page: show it all
+        page.get_by_text("Export this neighbourhood").wait_for()
+        page.screenshot(path=OUTPUT / "browser-paper.png")
+
+        page.get_by_text("Back to the results").click()
+        wait_for_param(page, "kind", "conference")
+        page.locator('[data-testid="stPageLink"]').filter(has_text="EAMM").first.wait_for()
+        assert page.get_by_placeholder("e.g. one-shot diffusion emotion").input_value() == QUERY
+        assert result_count(page) == after
 
 
 def test_a_bookmarked_search_reloads_with_its_filters(app_url: str, page):
-    page.goto(f"{app_url}/?q=nerf&kind=conference&year=2021-2023")
-    page.locator('[data-testid="stPageLink"]').first.wait_for()
-    page.reload()
-    box = page.get_by_placeholder("e.g. one-shot diffusion emotion")
-    box.wait_for()
-    assert box.input_value() == "nerf"
-    assert "kind=conference" in page.url and "year=2021-2023" in page.url
-    assert result_count(page) > 0
+    with screenshot_on_failure(page, "test_a_bookmarked_search_reloads_with_its_filters"):
+        page.goto(f"{app_url}/?q=nerf&kind=conference&year=2021-2023")
+        page.locator('[data-testid="stPageLink"]').first.wait_for()
+        page.reload()
+        box = page.get_by_placeholder("e.g. one-shot diffusion emotion")
+        box.wait_for()
+        assert box.input_value() == "nerf"
+        assert "kind=conference" in page.url and "year=2021-2023" in page.url
+        assert result_count(page) > 0

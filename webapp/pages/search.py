@@ -13,12 +13,15 @@ table = resources.facet_table()
 widgets = FacetWidgets(table)
 
 url = {key: st.query_params.get_all(key) for key in st.query_params.keys()}  # noqa: SIM118 (a proxy, not a dict)
-if st.session_state.get("_search_url") != url:
-    # A fresh page, a reload or a link with a new query string: the URL is the truth.
+if st.session_state.get("_search_url") != url or "q" not in st.session_state:
+    # A fresh page, a reload, a link with a new query string, or a return from another page (which
+    # dropped the widgets' state): the URL is the truth.
     wanted, problems = state.from_params(url)
     wanted, dropped = widgets.resolve(wanted)
     widgets.seed(wanted)
     st.session_state["_search_problems"] = problems + dropped
+    # Recorded now, not only at the end: a run cut short by a keystroke must not seed again over it.
+    st.session_state["_search_url"] = url
 for problem in st.session_state.get("_search_problems", []):
     st.warning(md(problem), icon=":material/warning:")
 
