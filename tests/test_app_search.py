@@ -142,3 +142,11 @@ def test_coming_back_from_a_paper_page_restores_the_search():
     assert_no_traceback(app)
     assert app.text_input(key="q").value == QUERY
     assert paper_links(app) == first
+
+
+def test_messages_about_the_url_go_away_once_the_user_moves_on():
+    app = open_page("search", {"q": QUERY, "venue": "NOPE"})
+    assert app.warning
+    app.button_group(key="f_kind").set_value(["conference"]).run()
+    assert not app.warning
+    assert app.query_params == {"q": QUERY, "kind": "conference"}

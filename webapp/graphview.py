@@ -3,7 +3,6 @@ the centre larger, every label and tooltip made safe. Returns the id of the node
 
 from __future__ import annotations
 
-import streamlit as st
 from streamlit_agraph import Config, Edge, Node, agraph
 
 from webapp.neighbourhood import TYPE_COLOURS, Neighbourhood
@@ -48,7 +47,3 @@ def legend(counts: dict[str, int]) -> str:
     """A Markdown legend: one coloured dot per node type with its count (static text, no list data)."""
     return "  ".join(f":{TYPE_COLOURS.get(kind, 'gray')}[●] {kind} ({n})" for kind, n in sorted(counts.items()))
 
-
-def has_graph_component() -> bool:
-    """False under AppTest, which cannot render custom components; the page then lists the nodes only."""
-    return st.runtime.exists() and not st.get_option("global.appTest")

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from kg.model import Link, Paper, Venue
+from kg.model import Link, Paper
 
 # CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also defuses
 # Streamlit's own directives (":red[...]", ":material/x:", "$latex$") and entity references ("&lt;").
@@ -94,10 +94,6 @@ def links_markdown(links: tuple[Link, ...]) -> str:
     ordered = sorted(links, key=lambda link: (link.column != "code", link.column != "project"))
     parts = [md_link(link_label(link), link.url) for link in ordered if safe_url(link.url)]
     return " · ".join(dict.fromkeys(parts))
-
-
-def venue_label(venue: Venue) -> str:
-    return venue.label or venue.raw or "venue unknown"
 
 
 def badge(label: str, colour: str, icon: str = "") -> str:

@@ -13,16 +13,17 @@ table = resources.facet_table()
 widgets = FacetWidgets(table)
 
 url = {key: st.query_params.get_all(key) for key in st.query_params.keys()}  # noqa: SIM118 (a proxy, not a dict)
+dropped: list[str] = []  # what this URL asked for that could not be used; said once, on arrival
 if st.session_state.get("_search_url") != url or "q" not in st.session_state:
     # A fresh page, a reload, a link with a new query string, or a return from another page (which
     # dropped the widgets' state): the URL is the truth.
-    wanted, problems = state.from_params(url)
-    wanted, dropped = widgets.resolve(wanted)
+    wanted, dropped = state.from_params(url)
+    wanted, unknown = widgets.resolve(wanted)
+    dropped += unknown
     widgets.seed(wanted)
-    st.session_state["_search_problems"] = problems + dropped
     # Recorded now, not only at the end: a run cut short by a keystroke must not seed again over it.
     st.session_state["_search_url"] = url
-for problem in st.session_state.get("_search_problems", []):
+for problem in dropped:
     st.warning(md(problem), icon=":material/warning:")
 
 st.title("Search the papers")
