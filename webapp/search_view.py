@@ -140,9 +140,9 @@ def result_card(result: SearchResult) -> None:
         score = f" · score {result.score:.3f}" if result.score is not None else ""
         meta = (f"{links} · " if links else "") + f"list line {lines}{words}{score}"
         st.caption(f"{md(result.snippet)}  \n{meta}" if result.snippet else meta)
-        similar = st.expander("Similar papers", key=f"similar_{paper.id}", on_change="rerun",
+        similar = st.expander("Similar papers", key=f"similar_{paper.id}", on_change="rerun", type="compact",
                               icon=":material/hub:")
         if similar.open:
             with similar:
                 for hit in resources.searcher().similar(paper.id, top=5).results:
-                    nav.paper_link(hit.paper.id, f"{hit.paper.title} ({hit.paper.year or '?'})")
+                    nav.paper_link(hit.paper.id, f"{hit.paper.title} ({hit.paper.venue.label or '?'})")

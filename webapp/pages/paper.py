@@ -124,7 +124,7 @@ with left:
     else:
         for hit in similar.results:
             shared = [concept for concept, met in hit.matched.items() if met]
-            nav.paper_link(hit.paper.id, f"{hit.paper.title} ({hit.paper.year or '?'})")
+            nav.paper_link(hit.paper.id, f"{hit.paper.title} ({hit.paper.venue.label or '?'})")
             if shared:
                 st.caption("shares: " + md(", ".join(shared)))
 
