@@ -185,8 +185,8 @@ def bench_bundled(work: Path, embedder: Embedder, count: int) -> dict[str, Any]:
     ingest_s = time.perf_counter() - started
     build = load_build(build_dir)
     with tempfile.TemporaryDirectory() as stage:
-        cold = build_index(Path(stage), build.papers, vocab, embedder, Path(stage) / "fresh-cache")
-        warm = build_index(Path(stage), build.papers, vocab, embedder, cache)
+        cold = build_index(Path(stage), build.papers, vocab, embedder.name, Path(stage) / "fresh-cache")
+        warm = build_index(Path(stage), build.papers, vocab, embedder.name, cache)
     started = time.perf_counter()
     searcher = Searcher.load(build, model=embedder, vocab=vocab)
     load_s = time.perf_counter() - started

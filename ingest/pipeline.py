@@ -46,7 +46,6 @@ class IngestOptions:
     cache_dir: Path
     force: bool = False
     progress: bool = True
-    extra_inputs: dict[str, Any] = field(default_factory=dict)
     model: str = field(default_factory=lambda: settings.get("model"))
     """The embedding model of the search index (TFKG_MODEL); a different model rebuilds."""
     refresh: bool = False
@@ -93,7 +92,6 @@ def ingest(options: IngestOptions) -> IngestResult:
         "code_sha256": _code_digest(),
         "model": options.model,
         "enrichment_sha256": enrichment.digest,
-        **options.extra_inputs,
     }
     previous = read_manifest(options.build_dir)
     if not options.force and previous and previous.get("format") == BUILD_FORMAT and previous.get("inputs") == inputs:
@@ -132,10 +130,8 @@ def _build_search_index(
     stage: Path, papers: Sequence[Paper], vocab: Vocabulary, options: IngestOptions
 ) -> dict[str, Any]:
     """Embed the papers (through the embedding cache) and write the search index into the stage."""
-    from kg.embed import Embedder  # imports torch: only when a build is actually made
-    from kg.index import build_index
+    from kg.index import build_index  # imports faiss: only when a build is actually made
 
-    report = build_index(stage, papers, vocab, Embedder.load(options.model), options.cache_dir,
-                         progress=options.progress)
+    report = build_index(stage, papers, vocab, options.model, options.cache_dir, progress=options.progress)
     log.debug("search index: %d papers, %d embedded, %.1fs", len(papers), report.embedded, report.seconds)
     return report.manifest

@@ -9,6 +9,7 @@ is cheap and `tfkg --help` stays instant.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -57,24 +58,9 @@ class Embedder:
 
     @classmethod
     def load(cls, name: str) -> Embedder:
-        """Load a model by setting value (see model_location). Hub downloads are off unless
-        HF_HUB_OFFLINE is set to 0 by the user, since tfkg runs without internet."""
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
-        logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
-        try:
-            model = SentenceTransformer(model_location(name), device="cpu")
-        except (OSError, ValueError, RuntimeError) as error:
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise ModelError(
-                f"cannot load embedding model {name!r} ({first_line}); set TFKG_MODEL to a local "
-                f"sentence-transformers folder or to {SHIPPED_MODEL!r}"
-            ) from error
-        return cls(name, model)
+        """Load a model by setting value (see model_location), once per process. Hub downloads are
+        off unless HF_HUB_OFFLINE is set to 0 by the user, since tfkg runs without internet."""
+        return cls(name, _load_model(name))
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """One normalised float32 row per text."""
@@ -95,6 +81,25 @@ class Embedder:
         finally:
             torch.set_num_threads(threads)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@functools.cache  # process-wide cache of loaded models: ingest, search and the app share one load
+def _load_model(name: str) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
+    try:
+        return SentenceTransformer(model_location(name), device="cpu")
+    except (OSError, ValueError, RuntimeError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelError(
+            f"cannot load embedding model {name!r} ({first_line}); set TFKG_MODEL to a local "
+            f"sentence-transformers folder or to {SHIPPED_MODEL!r}"
+        ) from error
 
 
 def text_key(text: str) -> str:

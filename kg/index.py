@@ -85,16 +85,17 @@ class IndexBuildReport:
     seconds: float
 
 
-def build_index(stage: Path, papers: Sequence[Paper], vocab: Vocabulary, embedder: Embedder, cache_dir: Path,
+def build_index(stage: Path, papers: Sequence[Paper], vocab: Vocabulary, model: str, cache_dir: Path,
                 kind: IndexKind | None = None, progress: bool = False) -> IndexBuildReport:
-    """Embed the papers (through the cache) and write the dense and lexical indexes into stage."""
+    """Embed the papers (through the cache) and write the dense and lexical indexes into stage.
+    The model is loaded only when some text is not in the cache yet."""
     started = time.perf_counter()
     texts = [paper_text(paper, vocab) for paper in papers]
-    cache = EmbeddingCache(cache_dir, embedder.name)
-    vectors, embedded = cache.embed(texts, lambda batch: embedder.encode(batch, progress=progress))
+    cache = EmbeddingCache(cache_dir, model)
+    vectors, embedded = cache.embed(texts, lambda batch: Embedder.load(model).encode(batch, progress=progress))
     if not len(vectors):
-        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
-    manifest = write_index(stage, texts, vectors, embedder.name, kind)
+        vectors = np.zeros((0, Embedder.load(model).dim), dtype=np.float32)
+    manifest = write_index(stage, texts, vectors, model, kind)
     return IndexBuildReport(manifest, embedded, time.perf_counter() - started)
 
 
