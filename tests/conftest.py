@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from kg.vocab import Vocabulary
 
@@ -22,6 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_LIST = ROOT / "data" / "awesome-talking-face-generation.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CLOSED_PORT_URL = "http://127.0.0.1:9"
+
+# Property tests are derandomised (the same examples every run) and have no time limits: CI shares
+# two cores, and a slow example there is not a failure.
+settings.register_profile(
+    "tfkg", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("tfkg")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.parse import parse_text
@@ -29,7 +29,7 @@ ROWS = LINES[166:197]  # the 2020 table: repeats, placeholders, arXiv and confer
 ITEMS = LINES[220:248]  # the datasets list
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25)
 @given(st.lists(st.sampled_from(ROWS), min_size=1, max_size=12), st.lists(st.sampled_from(ITEMS), max_size=6))
 def test_fix_of_any_mix_of_real_rows_keeps_every_work_once(rows: list[str], items: list[str]) -> None:
     text = "\n".join([*HEADER, *rows, "", "## datasets", *items]) + "\n"

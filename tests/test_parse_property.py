@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.parse import parse_text
@@ -24,13 +24,13 @@ def assert_parses(text: str) -> None:
         assert 1 <= entry.line <= len(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(st.lists(st.sampled_from([*MARKDOWN_BITS, "a", " ", "é", "CVPR"]) | st.text(max_size=5), max_size=120))
 def test_random_markdown_never_crashes_the_parser(pieces: list[str]) -> None:
     assert_parses("".join(pieces))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100)
 @given(
     st.lists(st.integers(min_value=0, max_value=len(REAL_LINES) - 1), min_size=1, max_size=40),
     st.lists(st.tuples(st.integers(min_value=0, max_value=10_000), st.sampled_from(MARKDOWN_BITS)), max_size=30),
