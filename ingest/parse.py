@@ -103,10 +103,11 @@ def read_list_text(path: Path) -> tuple[str, str]:
     return text, hashlib.sha256(data).hexdigest()
 
 
-def parse_list(path: Path, vocab: Vocabulary) -> ParsedList:
-    """Parse a list file. Raises ListError when it cannot be read or holds no paper entries."""
+def parse_list(path: Path, vocab: Vocabulary, name: str | None = None) -> ParsedList:
+    """Parse a list file; name is what entries record as their file (default: the path as given).
+    Raises ListError when the file cannot be read or holds no paper entries."""
     text, sha256 = read_list_text(path)
-    parsed = parse_text(text, str(path), sha256, vocab)
+    parsed = parse_text(text, name or str(path), sha256, vocab)
     if not parsed.entries:
         raise ListError(f"{path}: no paper entries found (no table with a title column, no paper bullets)")
     return parsed

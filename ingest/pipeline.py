@@ -65,6 +65,16 @@ class IngestResult:
     warnings: tuple[str, ...] = ()
 
 
+def list_name(path: Path) -> str:
+    """How entries name their list file: relative to the project when the list is inside it
+    ("data/awesome-talking-face-generation.md"), so that reports and RDF exports agree across
+    machines and checkouts; otherwise the path as given."""
+    try:
+        return str(path.resolve().relative_to(settings.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _code_digest() -> str:
     """A hash of tfkg's own source, so that a changed parser or mapping rebuilds even without a
     version bump (the build records what made it, not only what it read)."""
@@ -79,7 +89,7 @@ def _code_digest() -> str:
 def ingest(options: IngestOptions) -> IngestResult:
     """Build the list into options.build_dir, unless the build there was made from the same inputs."""
     vocab = Vocabulary.load(options.data_dir)
-    parsed = parse_list(options.list_path, vocab)
+    parsed = parse_list(options.list_path, vocab, name=list_name(options.list_path))
     warnings = tuple(str(w) for w in parsed.warnings)
     corpus = build_corpus(parsed, vocab)
     enrichment = enrich(corpus, vocab, EnrichConfig.from_settings(
