@@ -33,7 +33,8 @@ def main() -> None:
     tfkg = str(Path(sys.executable).with_name("tfkg"))
     with tempfile.TemporaryDirectory() as folder:
         build, cache = Path(folder) / "build", Path(folder) / "cache"
-        base = [tfkg, "ingest", "--list", args.list, "--build", str(build), "--cache-dir", str(cache), "--quiet", "--offline"]
+        base = [tfkg, "ingest", "--list", args.list, "--build", str(build), "--cache-dir", str(cache),
+                "--quiet", "--offline"]
         first = timed(base)  # fills the caches (embeddings) once
         full = [timed([*base, "--force"]) for _ in range(args.runs)]
         noop = [timed(base) for _ in range(args.runs)]

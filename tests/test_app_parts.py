@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kg.facets import Filters
 from kg.store import load_build
 from webapp.neighbourhood import neighbourhood
 from webapp.render import code, md, md_link, safe_url, tooltip_text
@@ -49,8 +50,9 @@ def test_tooltips_carry_no_html():
 
 
 def test_a_state_round_trips_through_the_query_string():
-    state = SearchState(query="one-shot", years=(2020, 2022), venues=("CVPR", "ICCV"), venue_kinds=("conference",),
-                        keywords=("nerf",), datasets=("hdtf",), has_code=False, authors=("A B",), top=40)
+    filters = Filters(years=(2020, 2022), venues=("CVPR", "ICCV"), venue_kinds=("conference",), keywords=("nerf",),
+                      datasets=("hdtf",), has_code=False, authors=("A B",))
+    state = SearchState(query="one-shot", filters=filters, top=40)
     assert from_params(state.to_params()) == (state, [])
     assert state.to_params()["year"] == "2020-2022"
     assert SearchState().to_params() == {}

@@ -14,7 +14,7 @@ from webapp import nav, resources
 from webapp.render import KIND_COLOURS, code, entry_ref, links_markdown, md, paper_badges
 from webapp.state import PAGE_SIZE, SearchState
 
-# widget key, SearchState field, facet name, sidebar label
+# widget key, Filters field, facet name, sidebar label
 LIST_FACETS = (
     ("f_keyword", "keywords", "keyword", "Keyword"),
     ("f_venue", "venues", "venue", "Venue"),
@@ -40,13 +40,13 @@ class FacetWidgets:
         kept: dict[str, tuple[str, ...]] = {}
         for name in ("venues", "venue_kinds", "keywords", "datasets", "authors"):
             values = []
-            for value in getattr(wanted, name):
+            for value in getattr(wanted.filters, name):
                 try:
                     values += getattr(self.table.resolve(Filters(**{name: (value,)})), name)
                 except FilterError as error:
                     dropped.append(str(error))
             kept[name] = tuple(dict.fromkeys(values))
-        years = wanted.years
+        years = wanted.filters.years
         if years is not None:
             first, last = max(years[0], self.year_span[0]), min(years[1], self.year_span[1])
             if first > last:
@@ -55,30 +55,29 @@ class FacetWidgets:
                 years = None
             else:
                 years = (first, last)
-        return replace(wanted, years=years, **kept), dropped
+        return replace(wanted, filters=replace(wanted.filters, years=years, **kept)), dropped
 
     def seed(self, wanted: SearchState) -> None:
         """Put a state into the widgets (before they are drawn)."""
         st.session_state["q"] = wanted.query
-        st.session_state["f_year"] = wanted.years or self.year_span
-        st.session_state["f_kind"] = list(wanted.venue_kinds)
-        st.session_state["f_code"] = wanted.has_code
+        st.session_state["f_year"] = wanted.filters.years or self.year_span
+        st.session_state["f_kind"] = list(wanted.filters.venue_kinds)
+        st.session_state["f_code"] = wanted.filters.has_code
         for key, name, _, _ in LIST_FACETS:
-            st.session_state[key] = list(getattr(wanted, name))
+            st.session_state[key] = list(getattr(wanted.filters, name))
         st.session_state["n"] = wanted.top
 
     def read(self, query: str) -> SearchState:
         """The state the widgets hold now."""
         years = tuple(st.session_state.get("f_year", self.year_span))
         lists = {name: tuple(st.session_state.get(key) or ()) for key, name, _, _ in LIST_FACETS}
-        return SearchState(
-            query=query or "",
+        filters = Filters(
             years=None if years == self.year_span else (int(years[0]), int(years[1])),
             venue_kinds=tuple(st.session_state.get("f_kind") or ()),
             has_code=st.session_state.get("f_code"),
-            top=int(st.session_state.get("n", PAGE_SIZE)),
             **lists,
         )
+        return SearchState(query=query or "", filters=filters, top=int(st.session_state.get("n", PAGE_SIZE)))
 
     def draw(self, counts: dict[str, dict[str, int]]) -> None:
         """The filters in the sidebar; each option shows how many of the current results have it."""

@@ -8,7 +8,7 @@ dropped with a message rather than failing the page. Pure: no Streamlit here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 from kg.facets import FilterError, Filters, parse_years
 
@@ -16,7 +16,7 @@ PAGE_SIZE = 20
 MAX_RESULTS = 200
 MAX_QUERY = 500
 
-# query-string key -> SearchState field, for the many-valued facets
+# query-string key -> Filters field, for the many-valued facets
 LIST_PARAMS = {"venue": "venues", "kind": "venue_kinds", "keyword": "keywords", "dataset": "datasets",
                "author": "authors"}
 
@@ -26,39 +26,24 @@ class SearchState:
     """What the Search page shows: the query, the facet filters, and how many results."""
 
     query: str = ""
-    years: tuple[int, int] | None = None
-    venues: tuple[str, ...] = ()
-    venue_kinds: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    datasets: tuple[str, ...] = ()
-    has_code: bool | None = None
-    authors: tuple[str, ...] = ()
+    filters: Filters = field(default_factory=Filters)
     top: int = PAGE_SIZE
-
-    @property
-    def filters(self) -> Filters:
-        return Filters(self.years, self.venues, self.venue_kinds, self.keywords, self.datasets, self.has_code,
-                       self.authors)
-
-    def with_filters(self, filters: Filters) -> SearchState:
-        return replace(self, years=filters.years, venues=filters.venues, venue_kinds=filters.venue_kinds,
-                       keywords=filters.keywords, datasets=filters.datasets, has_code=filters.has_code,
-                       authors=filters.authors)
 
     def to_params(self) -> dict[str, str | list[str]]:
         """The state as query-string parameters; defaults are left out so URLs stay short."""
         params: dict[str, str | list[str]] = {}
         if self.query.strip():
             params["q"] = self.query.strip()
-        if self.years is not None:
-            first, last = self.years
+        filters = self.filters
+        if filters.years is not None:
+            first, last = filters.years
             params["year"] = str(first) if first == last else f"{first}-{last}"
         for key, name in LIST_PARAMS.items():
-            values = getattr(self, name)
+            values = getattr(filters, name)
             if values:
                 params[key] = list(values)
-        if self.has_code is not None:
-            params["code"] = "yes" if self.has_code else "no"
+        if filters.has_code is not None:
+            params["code"] = "yes" if filters.has_code else "no"
         if self.top != PAGE_SIZE:
             params["n"] = str(self.top)
         return params
@@ -107,4 +92,4 @@ def from_params(params: Mapping[str, str | list[str]]) -> tuple[SearchState, lis
         else:
             problems.append(f"n={top_values[-1]!r} is not a number of results")
     lists = {name: tuple(dict.fromkeys(_values(params, key))) for key, name in LIST_PARAMS.items()}
-    return SearchState(query=query, years=years, has_code=has_code, top=top, **lists), problems
+    return SearchState(query=query, filters=Filters(years=years, has_code=has_code, **lists), top=top), problems
