@@ -45,7 +45,9 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines = []
     for key, value in stats.items():
         title = key.replace("_", " ")
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not value:
+            lines.append(f"{title}: none")
+        elif isinstance(value, dict):
             lines.append(f"{title}:")
             width = max((len(k) for k in value), default=0)
             lines += [f"  {k:<{width}}  {v}" for k, v in value.items()]
