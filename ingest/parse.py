@@ -20,6 +20,8 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ingest.headings import heading_year, section_kind
+from ingest.inline import Piece, RowReader, RowText, year_of
 from ingest.links import BARE_URL, make_link
 from kg.errors import UserError
 from kg.model import (
@@ -39,34 +41,32 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
 COLUMN_ALIASES: dict[str, frozenset[str]] = {
-    "title": frozenset({"title", "papertitle", "name", "papername", "method"}),
+    "title": frozenset({"title", "papertitle", "titleofpaper", "name", "papername", "method", "methods", "article",
+                        "work", "publication"}),
     "venue": frozenset(
-        {"accept", "accepted", "venue", "conference", "journal", "conferencejournal", "conf", "pub",
-         "publication", "published", "publisher", "source", "where"}
+        {"accept", "accepted", "venue", "conference", "journal", "conferencejournal", "journalconference", "conf",
+         "pub", "published", "publishedin", "publisher", "source", "where", "venueyear", "conferenceyear",
+         "confjournal", "booktitle", "proceedings"}
     ),
-    "year": frozenset({"year", "date"}),
-    "paper": frozenset({"paper", "pdf", "arxiv", "paperlink", "paperlinks"}),
-    "code": frozenset({"code", "github", "repo", "repository", "implementation", "sourcecode", "codes"}),
+    "year": frozenset({"year", "date", "time", "released", "release", "releasedate", "publishdate", "month"}),
+    "paper": frozenset({"paper", "papers", "pdf", "arxiv", "paperlink", "paperlinks", "arxivlink"}),
+    "code": frozenset({"code", "github", "repo", "repository", "implementation", "sourcecode", "codes", "codelink",
+                       "officialcode", "coderepo"}),
     "project": frozenset(
-        {"webproj", "web", "proj", "project", "projectpage", "page", "webpage", "homepage", "website", "demo"}
+        {"webproj", "web", "proj", "project", "projectpage", "page", "webpage", "homepage", "website", "demo",
+         "video", "videos", "demovideo"}
     ),
-    "links": frozenset({"links", "link", "resources", "urls", "url"}),
-    "keywords": frozenset({"keywords", "keyword", "tags", "tag", "topic", "topics", "category", "type"}),
-    "dataset": frozenset({"dataset", "datasets", "data"}),
+    "links": frozenset({"links", "link", "resources", "urls", "url", "materials", "downloadlink", "download"}),
+    "keywords": frozenset({"keywords", "keyword", "tags", "tag", "topic", "topics", "category", "type", "task",
+                           "tasks", "highlight", "highlights"}),
+    "dataset": frozenset({"dataset", "datasets", "data", "datasetname", "trainingdata"}),
     "metric": frozenset({"metrics", "metric", "measure", "measures"}),
 }
-GENERIC_LABELS = re.compile(
-    r"^\W*(paper|pdf|arxiv|code|codes|github|project|project ?page|page|proj|web|webpage|website|homepage|"
-    r"demo|video|link|download link|slides|supp|supplementary|poster|blog|dataset|data)\b",
-    re.IGNORECASE,
-)
-CODE_LABEL = re.compile(r"\b(code|github|gitlab|repo|implementation)\b", re.IGNORECASE)
-PROJECT_LABEL = re.compile(r"\b(project|proj|page|web|website|homepage|demo|video)\b", re.IGNORECASE)
 PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
-NON_PAPER_HEADINGS = re.compile(
-    r"content|contributing|contribution|license|citation|cite|acknowledg|related|star history|contact|todo",
-    re.IGNORECASE,
-)
+# A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
+NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
+# A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
+MIN_BULLET_TITLE_WORDS = 3
 
 
 class ListError(UserError):
@@ -82,6 +82,7 @@ class Cell:
     code_spans: list[str] = field(default_factory=list)
     malformed: bool = False
     placeholder: bool = False
+    pieces: list[Piece] = field(default_factory=list)
 
 
 def read_list_text(path: Path) -> tuple[str, str]:
@@ -159,7 +160,8 @@ def _repair_hrefs(links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], 
     repaired, broken = [], False
     for label, href in links:
         decoded = unquote(href)
-        if href.startswith("#") or re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s\[\]]*", decoded, re.IGNORECASE):
+        # Only link syntax inside a destination makes it broken; a space written as %20 does not.
+        if not re.search(r"[\[\]]|\]\(", decoded):
             repaired.append((label, href))
             continue
         broken = True
@@ -176,6 +178,7 @@ class _ListParser:
         self.lines = text.splitlines()
         self.file = file
         self.vocab = vocab
+        self.reader = RowReader(vocab)
         self.headings: list[tuple[int, str, int]] = []  # (level, title, line)
         self.entries: list[Entry] = []
         self.datasets: list[DatasetEntry] = []
@@ -212,7 +215,7 @@ class _ListParser:
         result = []
         for title, line, level in self.sections:
             count = self.section_counts.get(line, 0)
-            kind = self._section_kind_of(title)
+            kind = section_kind(title)
             if kind == "papers" and not count:
                 kind = "other"
             result.append(Section(title=title, line=line, level=level, kind=kind, entries=count))
@@ -232,20 +235,13 @@ class _ListParser:
         self.headings.append((level, title, line))
         self.sections.append((title, line, level))
 
-    @staticmethod
-    def _section_kind_of(title: str) -> str:
-        lowered = title.lower()
-        if "dataset" in lowered:
-            return "datasets"
-        if "metric" in lowered:
-            return "metrics"
-        if NON_PAPER_HEADINGS.search(lowered):
-            return "other"
-        return "papers"
-
     @property
     def section_kind(self) -> str:
-        return self._section_kind_of(self.headings[-1][1]) if self.headings else "papers"
+        """The kind of the innermost heading that says one; a year heading inherits its parent's."""
+        for _, title, _ in reversed(self.headings):
+            if heading_year(title) is None:
+                return section_kind(title)
+        return "papers"
 
     @property
     def section(self) -> str:
@@ -256,51 +252,74 @@ class _ListParser:
         self.section_counts[line] = self.section_counts.get(line, 0) + 1
 
     def heading_year(self) -> int | None:
-        """The year a heading carries ("## 2023", "### 2021 papers"), innermost first."""
+        """The year the innermost year heading stands for."""
         for _, title, _ in reversed(self.headings):
-            match = YEAR.search(title)
-            if match and len(title.split()) <= 3:
-                return int(match.group(1))
+            year = heading_year(title)
+            if year is not None:
+                return year
         return None
 
     def category(self) -> str | None:
         """The innermost heading below the top level that is a topic rather than a year."""
         for level, title, _ in reversed(self.headings):
-            is_year = YEAR.search(title) is not None and len(title.split()) <= 2
-            if level >= 2 and not is_year:
+            if level >= 2 and heading_year(title) is None and YEAR.search(title) is None:
                 return title
         return None
 
     # -- inline cells -----------------------------------------------------------------------
 
     def parse_inline(self, source: str) -> Cell:
-        """Plain text, links and code spans of an inline markdown fragment, and whether it is broken."""
+        """Plain text, links, code spans and pieces of an inline markdown fragment, and whether it is broken."""
         cell = Cell(text="")
         outside: list[str] = []
         label: list[str] | None = None
         href = ""
+        strong = 0
         for child in self._inline_children(source):
             if child.type == "link_open":
                 label, href = [], str(child.attrs.get("href", ""))
             elif child.type == "link_close" and label is not None:
                 cell.links.append(("".join(label).strip(), href))
+                cell.pieces.append(Piece("link", "".join(label).strip(), href, strong > 0))
                 label = None
+            elif child.type in ("strong_open", "em_open"):
+                strong += 1
+            elif child.type in ("strong_close", "em_close"):
+                strong = max(0, strong - 1)
             elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
                 content = child.content if child.type in ("text", "code_inline") else " "
                 if child.type == "code_inline":
                     cell.code_spans.append(content)
-                (label if label is not None else outside).append(content)
+                if label is not None:
+                    label.append(content)
+                    continue
+                outside.append(content)
+                if child.type == "code_inline":
+                    cell.pieces.append(Piece("code", content))
+                elif child.type == "hardbreak":
+                    cell.pieces.append(Piece("break", ""))
+                else:
+                    cell.pieces.append(Piece("text", content, strong=strong > 0))
+            elif child.type == "html_inline":
+                if re.match(r"<br\s*/?>", child.content, re.IGNORECASE):
+                    cell.pieces.append(Piece("break", ""))
+                outside.append(" ")
             elif child.type == "image":
                 outside.append("")
         leftover = "".join(outside)
         cell.text = " ".join(leftover.split())
         cell.links, broken_href = _repair_hrefs(cell.links)
+        if broken_href:  # the repaired links stand where the first link stood
+            first = next(i for i, p in enumerate(cell.pieces) if p.kind == "link")
+            others = [p for p in cell.pieces if p.kind != "link"]
+            cell.pieces = others[:first] + [Piece("link", lbl, url) for lbl, url in cell.links] + others[first:]
         # URLs markdown-it did not see as links: bare URLs, and those inside broken link syntax.
         seen = {href for _, href in cell.links}
         for match in BARE_URL.finditer(source):
             url = match.group(0)
             if not any(url.rstrip(").,;") in s or s in url for s in seen):
                 cell.links.append(("", url))
+                cell.pieces.append(Piece("link", "", url))
                 seen.add(url)
         stray = re.sub(r"https?://\S+", "", leftover)
         cell.malformed = (
@@ -319,12 +338,19 @@ class _ListParser:
         tokens = self.md.parseInline(source)
         return list(tokens[0].children or []) if tokens else []
 
-    def make_links(self, cell: Cell, column: LinkColumn) -> list[Link]:
-        return [
-            make_link(href, label, column)
-            for label, href in cell.links
-            if href.lower().startswith(("http://", "https://"))
-        ]
+    def web_links(self, line: int, cell: Cell) -> list[tuple[str, str]]:
+        """The cell's links to web addresses; a link to anything else is warned about and left out
+        (anchors within the list are navigation and left out silently)."""
+        kept = []
+        for label, href in cell.links:
+            if href.lower().startswith(("http://", "https://")):
+                kept.append((label, href))
+            elif href and not href.startswith("#"):
+                self.warn(line, f"link {label!r} points to {href!r}, which is not a web address; left out")
+        return kept
+
+    def make_links(self, line: int, cell: Cell, column: LinkColumn) -> list[Link]:
+        return [make_link(href, label, column) for label, href in self.web_links(line, cell)]
 
     # -- tables -----------------------------------------------------------------------------
 
@@ -339,9 +365,13 @@ class _ListParser:
         header = split_row(self.lines[rows[0][0]])
         roles = [column_role(h) for h in header]
         kind = self.section_kind
+        if kind == "other":
+            for row_map in rows[1:]:
+                self.warn(row_map[0] + 1, f"table row under {self.section!r}, not a section of papers; not read")
+            return end
         if "metric" in roles or (kind == "metrics" and "title" not in roles):
             handler = self._metric_row
-        elif kind == "datasets" and "title" not in roles:
+        elif kind == "datasets" or ("dataset" in roles and "title" not in roles and "paper" not in roles):
             handler = self._dataset_row
         else:
             if "title" not in roles:
@@ -374,12 +404,13 @@ class _ListParser:
         if len(cells) > len(roles):
             flags.append("extra_cells")
             self.warn(line, f"row has {len(cells)} cells, header has {len(roles)}; extra cells kept as links")
-        title_cell = Cell(text="")
+        title = RowText()
         venue_raw = ""
         year_cell: int | None = None
         keywords: list[str] = []
         datasets: list[str] = []
         links: list[Link] = []
+        paper_titles: list[RowText] = []
         for index, source in enumerate(cells):
             role = roles[index] if index < len(roles) else None
             cell = self.parse_inline(source)
@@ -388,8 +419,8 @@ class _ListParser:
             if cell.placeholder and role not in ("keywords", "dataset"):
                 flags.append("placeholder")
             if role == "title":
-                title_cell = cell
-                links += self._bullet_links(cell, default="title")
+                title = self.read_row(line, cell, default="paper")
+                links += self._links_of(title)
             elif role == "venue":
                 venue_raw = source
             elif role == "year":
@@ -399,20 +430,44 @@ class _ListParser:
                 items = [i.strip() for i in re.split(r"[,;/]", cell.text) if i.strip()]
                 items = [i for i in items if i.lower() not in PLACEHOLDERS]
                 (keywords if role == "keywords" else datasets).extend(items)
-                links += self.make_links(cell, "dataset" if role == "dataset" else "other")
-            elif role in ("paper", "code", "project"):
-                links += self.make_links(cell, role)
-            elif role == "links":
-                links += self._bullet_links(cell, default="paper")
+                links += self.make_links(line, cell, "dataset" if role == "dataset" else "other")
+            elif role in ("paper", "links"):
+                read = self.read_row(line, cell, default="paper")
+                paper_titles.append(read)
+                links += self._links_of(read)
+            elif role in ("code", "project"):
+                links += self.make_links(line, cell, role)
             else:
-                links += self.make_links(cell, "other")
-        self._add_entry(line, raw, title_cell, venue_raw, year_cell, links, keywords, datasets, flags)
+                links += self.make_links(line, cell, "other")
+        # A short title column ("Model": "SadTalker") beside a paper link written with the full title.
+        longer = next((r for r in paper_titles if len(r.title.split()) > max(2, len(title.title.split()))), None)
+        if longer is not None and len(title.title.split()) <= 2:
+            title = RowText(title=longer.title, venue_tags=title.venue_tags + longer.venue_tags)
+        if not venue_raw:
+            venue_raw = self._venue_from_tags(title.venue_tags + [t for r in paper_titles for t in r.venue_tags])
+        self._add_entry(line, raw, title.title, venue_raw, year_cell, links, keywords, datasets, flags)
+
+    def read_row(self, line: int, cell: Cell, default: LinkColumn) -> RowText:
+        """The RowText of a cell or bullet, with links that are not web addresses warned about."""
+        web = set(self.web_links(line, cell))
+        pieces = [p for p in cell.pieces if p.kind != "link" or (p.text, p.href) in web or p.href.startswith("#")]
+        return self.reader.read(pieces, default)
+
+    @staticmethod
+    def _links_of(row: RowText) -> list[Link]:
+        return [make_link(href, label, column) for label, href, column in row.links
+                if href.lower().startswith(("http://", "https://"))]
+
+    def _venue_from_tags(self, tags: list[str]) -> str:
+        """The venue a row's tags name: the first the vocabulary knows, else the first tag."""
+        known = [tag for tag in tags if self.vocab.parse_venue(tag).kind != "unknown"]
+        return (known or tags or [""])[0]
 
     def _add_entry(
         self,
         line: int,
         raw: str,
-        title_cell: Cell,
+        title: str,
         venue_raw: str,
         year_cell: int | None,
         links: list[Link],
@@ -420,7 +475,6 @@ class _ListParser:
         datasets: list[str],
         flags: list[EntryFlag],
     ) -> None:
-        title = self._title_from(title_cell)
         if not title:
             flags.append("missing_title")
             self.warn(line, "row has no title")
@@ -428,6 +482,8 @@ class _ListParser:
         if venue.kind == "unknown" and venue.family:
             flags.append("unknown_venue")
             self.warn(line, f"unknown venue {venue.raw!r} kept as written")
+        elif venue.note and venue.note.startswith("read "):
+            self.warn(line, f"venue {venue.raw!r}: {venue.note}")
         self.entries.append(
             Entry(
                 file=self.file,
@@ -447,42 +503,25 @@ class _ListParser:
         )
         self._count()
 
-    @staticmethod
-    def _title_from(cell: Cell) -> str:
-        """The title of a title cell: its text, or the text of the link it is written as."""
-        if cell.text:
-            return cell.text
-        named = [label for label, _ in cell.links if label and not GENERIC_LABELS.match(label)]
-        return " ".join(named[0].split()) if named else ""
-
-    def _bullet_links(self, cell: Cell, default: LinkColumn) -> list[Link]:
-        """Links of a mixed cell or bullet: the column is told by the link's label."""
-        links = []
-        for label, href in cell.links:
-            if not href.lower().startswith(("http://", "https://")):
-                continue
-            column: LinkColumn = default
-            if CODE_LABEL.search(label):
-                column = "code"
-            elif PROJECT_LABEL.search(label):
-                column = "project"
-            elif GENERIC_LABELS.match(label):
-                column = "paper"
-            links.append(make_link(href, label, column))
-        return links
-
     # -- datasets and metrics ---------------------------------------------------------------
 
     def _dataset_row(self, line: int, raw: str, cells: list[str], roles: list[str | None]) -> None:
-        name_cell = self.parse_inline(cells[0])
-        links = [link for source in cells for link in self.make_links(self.parse_inline(source), "dataset")]
-        self._add_dataset(line, raw, name_cell.text or self._title_from(name_cell), links, name_cell.malformed)
+        name_index = next((roles.index(r) for r in ("dataset", "title") if r in roles), None)
+        if name_index is None:
+            name_index = next((i for i, r in enumerate(roles) if r not in ("year", "venue", "links", "paper")), 0)
+        parsed = [self.parse_inline(source) for source in cells]
+        name_cell = parsed[name_index] if name_index < len(parsed) else Cell(text="")
+        links = [link for cell in parsed for link in self.make_links(line, cell, "dataset")]
+        name = name_cell.text or next((label for label, _ in name_cell.links if label), "")
+        year = next((year_of(c.text) for i, c in enumerate(parsed) if i < len(roles) and roles[i] == "year"), None)
+        self._add_dataset(line, raw, name, links, name_cell.malformed, year)
 
-    def _add_dataset(self, line: int, raw: str, text: str, links: list[Link], malformed: bool) -> None:
-        text = text.strip(" .,:;-[]")
+    def _add_dataset(self, line: int, raw: str, text: str, links: list[Link], malformed: bool,
+                     year: int | None = None) -> None:
+        text = text.strip(" .,:;-[]*")
         year_match = YEAR.search(text)
-        year = int(year_match.group(1)) if year_match else None
-        name = YEAR.sub("", text).strip(" .,:;-") if year_match else text
+        year = year or (int(year_match.group(1)) if year_match else None)
+        name = YEAR.sub("", text).strip(" .,:;-()") if year_match else text
         if not name:
             self.warn(line, "dataset item has no name")
         flags: tuple[EntryFlag, ...] = ("malformed_markdown",) if malformed else ()
@@ -492,12 +531,17 @@ class _ListParser:
     def _metric_row(self, line: int, raw: str, cells: list[str], roles: list[str | None]) -> None:
         parsed = [self.parse_inline(c) for c in cells]
         head = parsed[0].text if parsed else ""
-        match = re.match(r"\s*([^()]+?)\s*\((.*)\)\s*[-–]?\s*$", head)
-        abbreviation, name = (match.group(1), match.group(2)) if match else (head.strip(" -"), "")
         reference = parsed[1].text if len(parsed) > 1 and parsed[1].text not in PLACEHOLDERS else ""
-        links = [link for cell in parsed for link in self.make_links(cell, "paper")]
+        self._add_metric(line, raw, head, reference, [link for c in parsed for link in self.make_links(line, c, "paper")])
+
+    def _add_metric(self, line: int, raw: str, head: str, reference: str, links: list[Link]) -> None:
+        match = re.match(r"\s*([^()]+?)\s*\((.*)\)\s*[-–:]?\s*(.*)$", head)
+        abbreviation, name = (match.group(1), match.group(2)) if match else (head.strip(" -:"), "")
+        if not match and re.search(r"\s[-–:]\s", head):
+            abbreviation, _, rest = re.split(r"(\s[-–:]\s)", head, maxsplit=1)
+            name = rest
         self.metrics.append(
-            MetricEntry(self.file, line, self.section, raw, abbreviation.strip(), " ".join(name.split()),
+            MetricEntry(self.file, line, self.section, raw, abbreviation.strip(" *"), " ".join(name.split()),
                         " ".join(reference.split()), tuple(links))
         )
         self._count()
@@ -505,55 +549,71 @@ class _ListParser:
     # -- bullet lists -----------------------------------------------------------------------
 
     def _list_item(self, tokens: list[Token], start: int) -> None:
-        """A bullet: a dataset in a datasets section, a paper when it looks like one, else nothing."""
+        """A bullet: a dataset or metric in such a section, a paper when it reads as one; any other
+        bullet is warned about, except the list's table of contents."""
         item = tokens[start]
         inline = next(
             (t for t in tokens[start + 1 : start + 4] if t.type == "inline"), None
         )
-        if inline is None or not item.map:
+        if not item.map:
             return
         line = item.map[0] + 1
         raw = self.lines[item.map[0]]
+        if inline is None:
+            self.warn(line, "list item with no text of its own; not read")
+            return
         cell = self.parse_inline(inline.content)
+        if cell.links and all(href.startswith("#") for _, href in cell.links):
+            return  # the list's table of contents: navigation, not a row
         kind = self.section_kind
         if kind == "datasets":
-            self._add_dataset(line, raw, cell.text.split("[")[0], self.make_links(cell, "dataset"),
-                              cell.malformed)
+            name = re.split(r"[\[(:–—]|\s-\s", cell.text)[0] if cell.text else ""
+            name = name or next((label for label, _ in cell.links if label), "")
+            self._add_dataset(line, raw, name, self.make_links(line, cell, "dataset"), cell.malformed)
             return
-        if kind != "papers" or any(href.startswith("#") for _, href in cell.links):
+        if kind == "metrics":
+            self._add_metric(line, raw, cell.text, "", self.make_links(line, cell, "paper"))
+            return
+        if kind != "papers":
+            self.warn(line, f"list item under {self.section!r}, not a section of papers; not read")
             return
         self._paper_bullet(line, raw, cell)
 
     def _paper_bullet(self, line: int, raw: str, cell: Cell) -> None:
-        """`1. [Abbrev] [Title](url), `CVPR 2023`. [[Code](url)]` and its variants."""
-        venue_raw = next(
-            (span for span in cell.code_spans if self.vocab.parse_venue(span).kind != "unknown"), ""
-        )
+        """A bullet that names a paper: `[Title](url) [CVPR 2022] [[Code](url)]`, `Title [Paper](url)`,
+        `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
+        read = self.read_row(line, cell, default="paper")
+        venue_raw = self._venue_from_tags(read.venue_tags)
         if not venue_raw:
             found = re.search(r"\b([A-Za-z][A-Za-z&\- ]{1,20}?)\s*['(]?\s*((?:19|20)\d\d)\)?", cell.text)
             if found and self.vocab.venue_family(found.group(1)):
                 venue_raw = found.group(0)
-        title_links = [(lbl, href) for lbl, href in cell.links if lbl and not GENERIC_LABELS.match(lbl)]
-        if title_links:
-            title = " ".join(title_links[0][0].split())
-        else:
-            text = cell.text
-            for span in cell.code_spans:
-                text = text.replace(span, " ")
-            title = re.sub(r"^\s*(\[[^\]]*\]\s*)+", "", text).strip(" ,.;:-[]()")
-        http_links = [href for _, href in cell.links if href.lower().startswith(("http://", "https://"))]
-        looks_like_paper = bool(http_links) and (bool(venue_raw) or len(title.split()) >= 3)
-        if not looks_like_paper:
+        links = self._links_of(read)
+        reason = self._not_a_paper(read, cell, venue_raw, links)
+        if reason:
+            self.warn(line, f"list item not read as a paper: {reason}")
             return
-        links = []
-        for label, href in cell.links:
-            if not href.lower().startswith(("http://", "https://")):
-                continue
-            if title_links and (label, href) == title_links[0]:
-                links.append(make_link(href, label, "title"))
-            else:
-                links += self._bullet_links(Cell(text="", links=[(label, href)]), default="paper")
         flags: list[EntryFlag] = (["malformed_markdown"] if cell.malformed else []) + (
             ["placeholder"] if cell.placeholder else []
         )
-        self._add_entry(line, raw, Cell(text=title), venue_raw, None, links, [], [], flags)
+        self._add_entry(line, raw, read.title, venue_raw, year_of(cell.text) if not venue_raw else None, links,
+                        [], [], flags)
+
+    @staticmethod
+    def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link]) -> str | None:
+        """Why a bullet in a papers section is not a paper, or None when it is one."""
+        if read.todo:
+            return "a to-do item"
+        if NEWS_ITEM.match(cell.text or ""):
+            return "a dated news item"
+        if not read.title:
+            return "no title"
+        words = len(read.title.split())
+        paper_link = any(link.column in ("title", "paper") and link.kind != "github" for link in links)
+        if words >= MIN_BULLET_TITLE_WORDS and (links or venue_raw or year_of(cell.text)):
+            return None
+        if venue_raw or (paper_link and any(link.arxiv_id for link in links)):
+            return None
+        if not links:
+            return "no link, no venue and a title of fewer than three words"
+        return "a title of fewer than three words with no venue and no arXiv link"

@@ -76,7 +76,9 @@ class Venue:
     """A normalised venue cell: "CVPR2023" -> family "CVPR", year 2023, kind "conference".
 
     raw: the cell as written; family: the vocabulary key (`data/venues.toml`), or the raw text when
-    unknown, or None when the cell names no venue; name: the family's full name when known.
+    unknown, or None when the cell names no venue; name: the family's full name when known;
+    note: what decorated the venue ("Oral", "Highlight") or how an unsure reading was made
+    ("read 'Arix' as arXiv").
     """
 
     raw: str
@@ -84,6 +86,7 @@ class Venue:
     year: int | None
     kind: VenueKind
     name: str | None = None
+    note: str | None = None
 
     @property
     def label(self) -> str:

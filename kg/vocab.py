@@ -7,6 +7,7 @@ about, and which datasets a text mentions. Matching is pure and case-insensitive
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import tomllib
@@ -14,12 +15,45 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
 from kg.model import Concept, Venue, VenueFamily
 
 VOCAB_FILES = ("venues.toml", "concepts.toml", "datasets.toml")
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 SHORT_YEAR = re.compile(r"'(\d\d)(?!\d)")
 PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "none", "tbd", "todo", "?", "null"})
+# Words written beside a venue that do not change which venue it is.
+VENUE_DECORATIONS = frozenset(
+    ["oral", "orals", "spotlight", "spotlights", "highlight", "highlights", "poster", "posters", "best", "paper", "award", "finalist", "honorable", "mention", "accepted", "accept", "submitted", "submission", "under", "review", "candidate", "long", "short", "demo", "full"]
+)
+# A venue word this close to a known name (Jaro-Winkler similarity of the letters) is read as it:
+# "Arix" -> arXiv scores 0.88. Only names within a letter of the known one's length are compared.
+MISSPELT_VENUE_SCORE = 0.88
+MIN_MISSPELT_LENGTH = 4
+# Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
+SHORT_YEAR_LOOKAHEAD = 1
+FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
+
+
+def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
+    """The year a venue cell gives and the cell without it. "'99" is 1999, "'23" 2023; a five-digit typo
+    ("20233") gives its first four digits, with a note."""
+    match = YEAR.search(text)
+    if match:
+        return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
+    match = SHORT_YEAR.search(text)
+    if match:
+        short = int(match.group(1))
+        this_year = datetime.date.today().year
+        year = 2000 + short if 2000 + short <= this_year + SHORT_YEAR_LOOKAHEAD else 1900 + short
+        return year, text[: match.start()] + " " + text[match.end() :]
+    match = FIVE_DIGIT_YEAR.search(text)
+    if match:
+        notes.append(f"read year {match.group(0)!r} as {match.group(1)}")
+        return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
+    return None, text
 
 
 def normalise_text(text: str) -> str:
@@ -139,25 +173,51 @@ class Vocabulary:
     def parse_venue(self, raw: str) -> Venue:
         """Normalise a venue cell: "CVPR2023" -> Venue(family="CVPR", year=2023, kind="conference").
 
-        Unknown names are kept as written with kind "unknown"; the caller warns about them.
+        Decorations ("Oral", "Spotlight", "Highlight🚀") are kept as the venue's note; "Workshop" after a
+        venue is that venue's workshop; a close misspelling of a known name ("Arix") is read as it, with a
+        note saying so. Unknown names are kept as written with kind "unknown"; the caller warns about them.
         """
         text = " ".join(raw.replace("`", " ").split())
         if not text or text.lower() in PLACEHOLDERS:
             return Venue(raw=raw.strip(), family=None, year=None, kind="unknown")
-        year_match = YEAR.search(text) or SHORT_YEAR.search(text)
-        year = None
-        rest = text
-        if year_match:
-            digits = year_match.group(1)
-            year = int(digits) if len(digits) == 4 else 2000 + int(digits)
-            rest = text[: year_match.start()] + " " + text[year_match.end() :]
-        rest = re.sub(r"[()\[\]'’,.]", " ", rest).strip()
+        notes: list[str] = []
+        year, rest = _take_year(text, notes)
+        rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
+        decorations = [w for w in rest.split() if w.lower() in VENUE_DECORATIONS]
+        if decorations:
+            notes.insert(0, " ".join(decorations))
+            rest = " ".join(w for w in rest.split() if w.lower() not in VENUE_DECORATIONS)
+        workshop = re.search(r"\bworkshops?\b", rest, re.IGNORECASE) is not None
+        rest = re.sub(r"\b(workshops?|conference|proceedings|main|track)\b", " ", rest, flags=re.IGNORECASE)
+        rest = rest.strip(" -/")
+        note = "; ".join(notes) or None
         if not alias_key(rest):
-            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown")
-        family = self.venue_family(rest)
+            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=note)
+        family = self.venue_family(rest) or self._misspelt_venue(rest, notes)
+        note = "; ".join(notes) or None
+        if family is not None and workshop and family.kind != "workshop":
+            family = self.venue_family(family.id + "W") or self.venue_family(family.id + "workshop")
+            if family is None:
+                label = f"{self.venue_family(rest).id if self.venue_family(rest) else rest} Workshop"
+                return Venue(raw=raw.strip(), family=label, year=year, kind="workshop", note=note)
         if family is None:
-            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year, kind="unknown")
-        return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name)
+            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year, kind="unknown", note=note)
+        return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name, note=note)
+
+    def _misspelt_venue(self, name: str, notes: list[str]) -> VenueFamily | None:
+        """The known venue a word of four or more letters misspells ("Arix", "Interspech"). Acronyms in
+        capitals ("ICMV") are taken as other venues, never as misspellings."""
+        key = alias_key(name)
+        if len(key) < MIN_MISSPELT_LENGTH or not key.isalpha() or name.replace(" ", "").isupper():
+            return None
+        near_length = [alias for alias in self._venue_by_alias if abs(len(alias) - len(key)) <= 1]
+        found = process.extractOne(key, near_length, scorer=JaroWinkler.normalized_similarity,
+                                   score_cutoff=MISSPELT_VENUE_SCORE)
+        if found is None:
+            return None
+        family = self._venue_by_alias[found[0]]
+        notes.append(f"read {name!r} as {family.id}")
+        return family
 
     # -- concepts ---------------------------------------------------------------------------
 
