@@ -46,6 +46,7 @@ MAX_GENERIC_WORDS = 4
 BRACKETED = re.compile(r"[\[(]\s*([^\[\]()]{2,60}?)\s*[\])]")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
+EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
 QUOTED = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
 TODO_ITEM = re.compile(r"^\s*\[[ xX]\]\s")
 ACRONYM_YEAR = re.compile(r"^\s*([A-Z][A-Za-z&]{1,11})\W{0,3}(?:19|20)\d\d\b")
@@ -112,7 +113,7 @@ class RowReader:
         if not text or len(text) > 60:
             return None
         venue = self.vocab.parse_venue(text)
-        if venue.kind != "unknown":
+        if venue.kind != "unknown" or YEAR.fullmatch(text):
             return text
         # An unknown acronym with a year ("ICPR 2020", "TAFFC 2023") is a venue the vocabulary lacks.
         if ACRONYM_YEAR.match(text) and len(text.split()) <= 4:
@@ -161,14 +162,14 @@ class RowReader:
         return row
 
     def link_role(self, label: str, href: str, default: LinkColumn) -> LinkColumn:
-        """The role of a link that is not the title: told by its label's words, then by its host."""
+        """The role of a link that is not the title: told by its label's words, then by its host when
+        the label says nothing ("[bibtex]" on GitHub is not code, "[TF]" on GitHub is)."""
         said = label_role(label)
-        host_role = _host_role(href)
-        if said == "code" or (host_role == "code" and said != "paper"):
-            return "code"
         if said is not None:
             return said
-        return host_role or default
+        if label_words(label) and self.is_generic(label):
+            return "other"
+        return _host_role(href) or default
 
     def _take_venue_tags(self, text: str, tags: list[str]) -> str:
         """Remove bracketed venue tags from text, adding them to tags."""
@@ -184,8 +185,9 @@ class RowReader:
 
     def _title_from_text(self, text: str, pieces: list[Piece]) -> str:
         """A title written as text: bold text, a quoted title, or the text before the first link."""
-        strong = " ".join(p.text for p in pieces if p.kind == "text" and p.strong).strip()
-        if strong and len(strong.split()) >= 2 and not self.venue_tag(strong):
+        strong = self._take_venue_tags(_first_strong_run(pieces), [])
+        strong = strong.replace("\x01", " ").strip()
+        if len(strong.split()) >= 2 and not self.venue_tag(strong):
             return _clean_title(strong)
         quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
         if quoted and len(quoted.group(1).split()) >= 3:
@@ -199,6 +201,17 @@ class RowReader:
             if title and re.search(r"[^\W\d_]", title):
                 return title
         return ""
+
+
+def _first_strong_run(pieces: list[Piece]) -> str:
+    """The text of the first run of bold pieces (a title in bold, before the authors in italics)."""
+    run: list[str] = []
+    for piece in pieces:
+        if piece.kind == "text" and piece.strong:
+            run.append(piece.text)
+        elif run and (piece.kind != "text" or piece.text.strip()):
+            break
+    return " ".join(run)
 
 
 def _is_web(href: str) -> bool:
@@ -219,7 +232,7 @@ def _host_role(href: str) -> LinkColumn | None:
 
 def _clean_title(text: str) -> str:
     """A title without the punctuation, quotes and stray brackets a row leaves around it."""
-    text = " ".join(text.replace("\x00", " ").split())
+    text = " ".join(EMOJI_SHORTCODE.sub("", text.replace("\x00", " ")).split())
     text = re.sub(r"^\W*?(?=[\w\"“'(])", "", text) if text else text
     previous = None
     while previous != text:

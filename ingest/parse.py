@@ -25,6 +25,7 @@ from ingest.inline import Piece, RowReader, RowText, year_of
 from ingest.links import BARE_URL, make_link
 from kg.errors import UserError
 from kg.model import (
+    CODE_HOSTS,
     DatasetEntry,
     Entry,
     EntryFlag,
@@ -42,11 +43,11 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
 COLUMN_ALIASES: dict[str, frozenset[str]] = {
     "title": frozenset({"title", "papertitle", "titleofpaper", "name", "papername", "method", "methods", "article",
-                        "work", "publication"}),
+                        "work", "model"}),
     "venue": frozenset(
         {"accept", "accepted", "venue", "conference", "journal", "conferencejournal", "journalconference", "conf",
          "pub", "published", "publishedin", "publisher", "source", "where", "venueyear", "conferenceyear",
-         "confjournal", "booktitle", "proceedings"}
+         "confjournal", "booktitle", "proceedings", "publication", "publicationvenue"}
     ),
     "year": frozenset({"year", "date", "time", "released", "release", "releasedate", "publishdate", "month"}),
     "paper": frozenset({"paper", "papers", "pdf", "arxiv", "paperlink", "paperlinks", "arxivlink"}),
@@ -62,11 +63,30 @@ COLUMN_ALIASES: dict[str, frozenset[str]] = {
     "dataset": frozenset({"dataset", "datasets", "data", "datasetname", "trainingdata"}),
     "metric": frozenset({"metrics", "metric", "measure", "measures"}),
 }
+# Parts of header names, tried in order when a header is no known name.
+HEADER_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("title", ("title",)),
+    ("venue", ("venue", "conf", "journal", "publish", "accept")),
+    ("year", ("year", "date")),
+    ("paper", ("paper", "pdf", "arxiv")),
+    ("code", ("code", "github", "repo")),
+    ("project", ("project", "page", "website", "demo")),
+    ("dataset", ("dataset",)),
+)
 PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
+# A venue cell that says the row is a data set, not a paper.
+DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
+PAPER_HOSTS = frozenset({"arxiv", "cvf", "ieee", "acm", "openreview"})
 # A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
 MIN_BULLET_TITLE_WORDS = 3
+
+
+def _paper_links(links: list[Link]) -> list[Link]:
+    """Links that point to a paper: arXiv and paper hosts anywhere, anything but code in a paper column."""
+    return [link for link in links
+            if link.kind in PAPER_HOSTS or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
 
 
 class ListError(UserError):
@@ -146,12 +166,25 @@ def split_row(line: str) -> list[str]:
 
 
 def column_role(header: str) -> str | None:
-    """Which role a table header plays ("title", "venue", "code", ...), or None when unknown."""
+    """Which role a table header plays ("title", "venue", "code", ...), or None when unknown. A header
+    that is no known name is read by the words in it: "Conf/Jour" is a venue, "Papers & Codes" links."""
     key = alias_key(header)
     for role, aliases in COLUMN_ALIASES.items():
         if key in aliases:
             return role
-    return None
+    found = [role for role, stems in HEADER_STEMS if any(stem in key for stem in stems)]
+    if {"paper", "code"} <= set(found) or {"code", "project"} <= set(found):
+        return "links"
+    return found[0] if found else None
+
+
+def table_roles(header: list[str]) -> list[str | None]:
+    """The role of each column; when two columns claim one role, the first keeps it."""
+    roles: list[str | None] = []
+    for cell in header:
+        role = column_role(cell)
+        roles.append(None if role in roles and role not in ("links", None) else role)
+    return roles
 
 
 def _repair_hrefs(links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
@@ -192,6 +225,7 @@ class _ListParser:
     def run(self, sha256: str) -> ParsedList:
         tokens = self.md.parse(self.text)
         i = 0
+        list_depth = 0
         while i < len(tokens):
             token = tokens[i]
             if token.type == "heading_open":
@@ -200,6 +234,12 @@ class _ListParser:
                 i = self._table(tokens, i)
             elif token.type == "list_item_open":
                 self._list_item(tokens, i)
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+            elif token.type == "paragraph_open" and not list_depth and token.map:
+                self._paragraph(token.map[0] + 1, tokens[i + 1])
             i += 1
         return ParsedList(
             file=self.file,
@@ -362,8 +402,7 @@ class _ListParser:
         rows = [t.map for t in tokens[start:end] if t.type == "tr_open" and t.map]
         if not rows:
             return end
-        header = split_row(self.lines[rows[0][0]])
-        roles = [column_role(h) for h in header]
+        roles = table_roles(split_row(self.lines[rows[0][0]]))
         kind = self.section_kind
         if kind == "other":
             for row_map in rows[1:]:
@@ -445,12 +484,21 @@ class _ListParser:
             title = RowText(title=longer.title, venue_tags=title.venue_tags + longer.venue_tags)
         if not venue_raw:
             venue_raw = self._venue_from_tags(title.venue_tags + [t for r in paper_titles for t in r.venue_tags])
+        venue = self.vocab.parse_venue(venue_raw)
+        if venue.family and alias_key(venue.family) in DATASET_VENUES:
+            self._add_dataset(line, raw, title.title, links, "malformed_markdown" in flags)
+            return
+        if venue.kind == "unknown" and venue.family and not _paper_links(links):
+            self.warn(line, f"table row not read as a paper: {venue.raw!r} is no venue and no link is to a paper")
+            return
         self._add_entry(line, raw, title.title, venue_raw, year_cell, links, keywords, datasets, flags)
 
     def read_row(self, line: int, cell: Cell, default: LinkColumn) -> RowText:
         """The RowText of a cell or bullet, with links that are not web addresses warned about."""
         web = set(self.web_links(line, cell))
-        pieces = [p for p in cell.pieces if p.kind != "link" or (p.text, p.href) in web or p.href.startswith("#")]
+        # A link to no web address still shows its label: "[Title]()" is a title with no link.
+        pieces = [p if p.kind != "link" or (p.text, p.href) in web or p.href.startswith("#") else
+                  Piece("text", p.text, strong=p.strong) for p in cell.pieces]
         return self.reader.read(pieces, default)
 
     @staticmethod
@@ -579,15 +627,35 @@ class _ListParser:
             return
         self._paper_bullet(line, raw, cell)
 
+    def _paragraph(self, line: int, inline: Token) -> None:
+        """A paragraph in a papers section that opens with its title, in bold or as a link
+        (`**Title**\\ *Authors*\\ CVPR 2023. [[Paper](url)]`), is a paper; other paragraphs are prose."""
+        if self.section_kind != "papers" or inline.type != "inline":
+            return
+        cell = self.parse_inline(inline.content)
+        first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+        opens_with_title = first is not None and (
+            (first.kind == "text" and first.strong) or (first.kind == "link" and not self.reader.is_generic(first.text))
+        )
+        if opens_with_title:
+            self._paper_bullet(line, self.lines[line - 1], cell)
+
+    def _venue_in_text(self, text: str) -> str:
+        """A venue named in running text before a year ("... Chai, Joyce NeurIPS 2023."): up to three
+        words before a year that the vocabulary knows."""
+        for match in YEAR.finditer(text):
+            words = re.findall(r"[\w&@'\-]+", text[max(0, match.start() - 40) : match.start()])
+            for size in (3, 2, 1):
+                name = " ".join(words[-size:]) if len(words) >= size else ""
+                if name and self.vocab.venue_family(name):
+                    return f"{name} {match.group(1)}"
+        return ""
+
     def _paper_bullet(self, line: int, raw: str, cell: Cell) -> None:
         """A bullet that names a paper: `[Title](url) [CVPR 2022] [[Code](url)]`, `Title [Paper](url)`,
         `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
         read = self.read_row(line, cell, default="paper")
-        venue_raw = self._venue_from_tags(read.venue_tags)
-        if not venue_raw:
-            found = re.search(r"\b([A-Za-z][A-Za-z&\- ]{1,20}?)\s*['(]?\s*((?:19|20)\d\d)\)?", cell.text)
-            if found and self.vocab.venue_family(found.group(1)):
-                venue_raw = found.group(0)
+        venue_raw = self._venue_from_tags(read.venue_tags) or self._venue_in_text(cell.text)
         links = self._links_of(read)
         reason = self._not_a_paper(read, cell, venue_raw, links)
         if reason:
@@ -604,7 +672,8 @@ class _ListParser:
         """Why a bullet in a papers section is not a paper, or None when it is one."""
         if read.todo:
             return "a to-do item"
-        if NEWS_ITEM.match(cell.text or ""):
+        first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+        if first is not None and first.kind == "text" and NEWS_ITEM.match(first.text):
             return "a dated news item"
         if not read.title:
             return "no title"

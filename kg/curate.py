@@ -14,10 +14,12 @@ import dataclasses
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from kg import settings
@@ -25,7 +27,11 @@ from kg.defects import DEFECT_KINDS, Defect, FetchedTitle, find_defects
 from kg.duplicates import DuplicateGroup, Thresholds, find_duplicates
 from kg.errors import UserError
 from kg.gaps import Gaps, YearTable, find_gaps
+from kg.graph import build_graph
+from kg.model import Dataset, Metric, Paper, ParsedList
+from kg.papers import build_corpus
 from kg.store import Build, read_jsonl
+from kg.vocab import Vocabulary
 from kg.venue_dates import VenueMonths
 
 EMBEDDINGS = "embeddings.npy"
@@ -92,17 +98,31 @@ def curate(build: Build, data_dir: Path | None = None, thresholds: Thresholds | 
     months = VenueMonths.load(data_dir or settings.get_path("data_dir"))
     _, text = read_list(build)
     embeddings, notes = _embeddings(build)
-    parsed = build.parsed
-    groups = find_duplicates(
-        parsed.entries, parsed.datasets, build.papers, months, embeddings, thresholds or Thresholds()
-    )
-    defects = find_defects(
-        parsed.entries, parsed.datasets, parsed.metrics, build.papers, text.splitlines(), groups, months,
-        _fetched_titles(build),
-    )
     external_path = build.folder / EXTERNAL_REFERENCES
     external = read_jsonl(external_path) if external_path.exists() else None
-    gaps = find_gaps(build.papers, build.datasets, build.metrics, build.graph, external)
+    return _report(build.parsed, text, build.papers, build.datasets, build.metrics, build.graph, months,
+                   embeddings, _fetched_titles(build), external, thresholds or Thresholds(), notes)
+
+
+def curate_parsed(parsed: ParsedList, text: str, vocab: Vocabulary, data_dir: Path) -> CurationReport:
+    """The curation report of a list parsed in memory, with no build: offline, without embeddings
+    (no duplicates by meaning) and without enrichment (no fetched titles, no citations)."""
+    corpus = build_corpus(parsed, vocab)
+    graph = build_graph(corpus, parsed, vocab)
+    return _report(parsed, text, corpus.papers, corpus.datasets, corpus.metrics, graph,
+                   VenueMonths.load(data_dir), None, [], None, Thresholds(),
+                   ["no build: duplicates were not compared by meaning"])
+
+
+def _report(parsed: ParsedList, text: str, papers: Sequence[Paper], datasets: Sequence[Dataset],
+            metrics: Sequence[Metric], graph: nx.MultiDiGraph, months: VenueMonths, embeddings: np.ndarray | None,
+            fetched: list[FetchedTitle], external: list[dict[str, Any]] | None, thresholds: Thresholds,
+            notes: list[str]) -> CurationReport:
+    groups = find_duplicates(parsed.entries, parsed.datasets, papers, months, embeddings, thresholds)
+    defects = find_defects(
+        parsed.entries, parsed.datasets, parsed.metrics, papers, text.splitlines(), groups, months, fetched
+    )
+    gaps = find_gaps(papers, datasets, metrics, graph, external)
     return CurationReport(parsed.file, groups, defects, gaps, tuple(notes))
 
 

@@ -45,9 +45,10 @@ class Link:
 
 
 def code_links_of(links: tuple[Link, ...]) -> tuple[Link, ...]:
-    """Links to code: the code column, plus code hosts written in a mixed "links" column."""
+    """Links to code: the code column, plus code hosts written in a mixed "links" column or as the title."""
     return tuple(
-        link for link in links if link.column == "code" or (link.column == "links" and link.kind in CODE_HOSTS)
+        link for link in links
+        if link.column == "code" or (link.column in ("links", "title") and link.kind in CODE_HOSTS)
     )
 
 

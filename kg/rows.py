@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.parse import column_role, split_row
+from ingest.parse import split_row, table_roles
 
 SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -41,7 +41,7 @@ def table_row(lines: Sequence[str], line_no: int) -> TableRow | None:
         above -= 1
     if above < 1 or not SEPARATOR.match(lines[above]):
         return None
-    roles = tuple(column_role(header) for header in split_row(lines[above - 1]))
+    roles = tuple(table_roles(split_row(lines[above - 1])))
     return TableRow(roles, tuple(split_row(lines[index])))
 
 

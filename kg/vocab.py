@@ -25,9 +25,11 @@ YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 SHORT_YEAR = re.compile(r"'(\d\d)(?!\d)")
 PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "none", "tbd", "todo", "?", "null"})
 # Words written beside a venue that do not change which venue it is.
-VENUE_DECORATIONS = frozenset(
-    ["oral", "orals", "spotlight", "spotlights", "highlight", "highlights", "poster", "posters", "best", "paper", "award", "finalist", "honorable", "mention", "accepted", "accept", "submitted", "submission", "under", "review", "candidate", "long", "short", "demo", "full"]
-)
+VENUE_DECORATIONS = frozenset({
+    "oral", "orals", "spotlight", "spotlights", "highlight", "highlights", "poster", "posters", "best", "paper",
+    "award", "finalist", "honorable", "mention", "accepted", "accept", "candidate", "long", "short", "demo", "full",
+})
+UNDER_REVIEW = re.compile(r"\b(under review|submitted|submission|in review)\b", re.IGNORECASE)
 # A venue word this close to a known name (Jaro-Winkler similarity of the letters) is read as it:
 # "Arix" -> arXiv scores 0.88. Only names within a letter of the known one's length are compared.
 MISSPELT_VENUE_SCORE = 0.88
@@ -35,6 +37,12 @@ MIN_MISSPELT_LENGTH = 4
 # Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
 SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
+
+
+def _century(short: int) -> int:
+    """The four-digit year of a two-digit one: this century unless that is in the future."""
+    this_year = datetime.date.today().year
+    return 2000 + short if 2000 + short <= this_year + SHORT_YEAR_LOOKAHEAD else 1900 + short
 
 
 def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
@@ -45,10 +53,7 @@ def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
         return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
     match = SHORT_YEAR.search(text)
     if match:
-        short = int(match.group(1))
-        this_year = datetime.date.today().year
-        year = 2000 + short if 2000 + short <= this_year + SHORT_YEAR_LOOKAHEAD else 1900 + short
-        return year, text[: match.start()] + " " + text[match.end() :]
+        return _century(int(match.group(1))), text[: match.start()] + " " + text[match.end() :]
     match = FIVE_DIGIT_YEAR.search(text)
     if match:
         notes.append(f"read year {match.group(0)!r} as {match.group(1)}")
@@ -182,7 +187,12 @@ class Vocabulary:
             return Venue(raw=raw.strip(), family=None, year=None, kind="unknown")
         notes: list[str] = []
         year, rest = _take_year(text, notes)
+        glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
+        if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
+            year, rest = _century(int(glued.group(2))), glued.group(1)
         rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
+        if UNDER_REVIEW.search(rest):  # not (yet) published there: no venue, the year stays
+            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=" ".join(rest.split()))
         decorations = [w for w in rest.split() if w.lower() in VENUE_DECORATIONS]
         if decorations:
             notes.insert(0, " ".join(decorations))
