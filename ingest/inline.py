@@ -43,7 +43,7 @@ GENERIC_WORDS = PAPER_WORDS | CODE_WORDS | PROJECT_WORDS | DATASET_WORDS | OTHER
 # A label of more words than this is a title even when every word is an everyday one.
 MAX_GENERIC_WORDS = 4
 
-BRACKETED = re.compile(r"[\[(]\s*([^\[\]()]{2,60}?)\s*[\])]")
+BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
 EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")

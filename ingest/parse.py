@@ -76,11 +76,23 @@ HEADER_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
+# Bold paragraphs used as headings sit below every real heading level.
+PSEUDO_HEADING_LEVEL = 7
+MAX_BOLD_HEADING_WORDS = 8
+HTML_TAG = re.compile(r"<[^<>]+>")
+VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
 DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
 PAPER_HOSTS = frozenset({"arxiv", "cvf", "ieee", "acm", "openreview"})
 # A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
 MIN_BULLET_TITLE_WORDS = 3
+
+
+def _is_bold_heading(cell: Cell) -> bool:
+    """A paragraph of bold text alone, short enough to be a heading."""
+    visible = [p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
+    return (bool(visible) and all(p.kind == "text" and p.strong for p in visible)
+            and len(cell.text.split()) <= MAX_BOLD_HEADING_WORDS)
 
 
 def _paper_links(links: list[Link]) -> list[Link]:
@@ -223,7 +235,18 @@ class _ListParser:
     # -- driver -----------------------------------------------------------------------------
 
     def run(self, sha256: str) -> ParsedList:
-        tokens = self.md.parse(self.text)
+        self._walk(self.md.parse(self.text))
+        return ParsedList(
+            file=self.file,
+            sha256=sha256,
+            entries=tuple(self.entries),
+            datasets=tuple(self.datasets),
+            metrics=tuple(self.metrics),
+            sections=tuple(self._sections()),
+            warnings=tuple(self.warnings),
+        )
+
+    def _walk(self, tokens: list[Token]) -> None:
         i = 0
         list_depth = 0
         while i < len(tokens):
@@ -239,17 +262,23 @@ class _ListParser:
             elif token.type in ("bullet_list_close", "ordered_list_close"):
                 list_depth -= 1
             elif token.type == "paragraph_open" and not list_depth and token.map:
-                self._paragraph(token.map[0] + 1, tokens[i + 1])
+                self._paragraph(token, tokens[i + 1])
+            elif token.type == "html_block" and token.map:
+                self._html_block(token)
             i += 1
-        return ParsedList(
-            file=self.file,
-            sha256=sha256,
-            entries=tuple(self.entries),
-            datasets=tuple(self.datasets),
-            metrics=tuple(self.metrics),
-            sections=tuple(self._sections()),
-            warnings=tuple(self.warnings),
-        )
+
+    def _html_block(self, token: Token) -> None:
+        """Markdown inside an HTML block (`<details><summary>..</summary>` followed by a list) is read as
+        markdown: tags are taken off the lines that open with one and the rest parsed in place. Comments
+        stay unread."""
+        start, end = token.map or (0, 0)
+        if token.content.lstrip().startswith("<!--"):
+            return
+        lines = [HTML_TAG.sub("", line) if line.lstrip().startswith("<") else line for line in self.lines[start:end]]
+        if not any(line.strip() for line in lines):
+            return
+        inner = self.md.parse("\n" * start + "\n".join(lines))
+        self._walk([t for t in inner if t.type != "html_block"])
 
     def _sections(self) -> list[Section]:
         result = []
@@ -267,9 +296,10 @@ class _ListParser:
     # -- headings ---------------------------------------------------------------------------
 
     def _heading(self, token: Token, inline: Token) -> None:
-        level = int(token.tag[1:])
         title = self.parse_inline(inline.content).text or inline.content.strip()
-        line = token.map[0] + 1 if token.map else 0
+        self._push_heading(int(token.tag[1:]), title, token.map[0] + 1 if token.map else 0)
+
+    def _push_heading(self, level: int, title: str, line: int) -> None:
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, title, line))
@@ -416,6 +446,11 @@ class _ListParser:
             if "title" not in roles:
                 roles = self._guess_title_column(roles, rows[0][0] + 1)
             handler = self._paper_row
+            body = "\n".join(self.lines[r[0]] for r in rows[1:])
+            if not BARE_URL.search(body) and "venue" not in roles and "year" not in roles:
+                for row_map in rows[1:]:
+                    self.warn(row_map[0] + 1, "table row not read as a paper: the table has no links and no venue")
+                return end
         for row_map in rows[1:]:
             line_no = row_map[0] + 1
             raw = self.lines[row_map[0]]
@@ -627,12 +662,19 @@ class _ListParser:
             return
         self._paper_bullet(line, raw, cell)
 
-    def _paragraph(self, line: int, inline: Token) -> None:
-        """A paragraph in a papers section that opens with its title, in bold or as a link
+    def _paragraph(self, token: Token, inline: Token) -> None:
+        """A paragraph that is only bold text is a heading in all but name (`**2.1 Fundamental Papers**`).
+        A paragraph in a papers section that opens with its title, in bold or as a link
         (`**Title**\\ *Authors*\\ CVPR 2023. [[Paper](url)]`), is a paper; other paragraphs are prose."""
-        if self.section_kind != "papers" or inline.type != "inline":
+        if inline.type != "inline" or not token.map:
             return
+        line = token.map[0] + 1
         cell = self.parse_inline(inline.content)
+        if _is_bold_heading(cell):
+            self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
+            return
+        if self.section_kind != "papers":
+            return
         first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
         opens_with_title = first is not None and (
             (first.kind == "text" and first.strong) or (first.kind == "link" and not self.reader.is_generic(first.text))
@@ -677,9 +719,11 @@ class _ListParser:
             return "a dated news item"
         if not read.title:
             return "no title"
+        if links and all(any(host in link.url.lower() for host in VIDEO_HOSTS) for link in links):
+            return "it links only to videos"
         words = len(read.title.split())
         paper_link = any(link.column in ("title", "paper") and link.kind != "github" for link in links)
-        if words >= MIN_BULLET_TITLE_WORDS and (links or venue_raw or year_of(cell.text)):
+        if words >= MIN_BULLET_TITLE_WORDS and (links or venue_raw or year_of(cell.text.replace(read.title, ""))):
             return None
         if venue_raw or (paper_link and any(link.arxiv_id for link in links)):
             return None
