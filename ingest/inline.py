@@ -21,7 +21,7 @@ from typing import Literal
 
 from ingest.links import classify
 from kg.model import LinkColumn
-from kg.vocab import YEAR, Vocabulary, alias_key
+from kg.vocab import YEAR, Vocabulary, century, alias_key
 
 PieceKind = Literal["text", "link", "code", "break"]
 
@@ -46,6 +46,7 @@ MAX_GENERIC_WORDS = 4
 BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
+CONNECTING_WORDS = frozenset("a an the of for with and or to in on via by from using towards toward".split())
 EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
 QUOTED = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
 TODO_ITEM = re.compile(r"^\s*\[[ xX]\]\s")
@@ -78,6 +79,7 @@ class Piece:
     text: str
     href: str = ""
     strong: bool = False
+    emphasis: bool = False
 
 
 @dataclass
@@ -126,6 +128,7 @@ class RowReader:
         row = RowText()
         text_parts: list[str] = []
         title_link: tuple[str, str] | None = None
+        bold_title = _opens_with_bold(pieces)
         for piece in pieces:
             if piece.kind == "code":
                 tag = self.venue_tag(piece.text)
@@ -138,7 +141,9 @@ class RowReader:
                 if self.venue_tag(label) and not _is_web(piece.href):
                     row.venue_tags.append(label)
                     continue
-                if title_link is None and not self.is_generic(label) and not self.venue_tag(label):
+                # Links in italics are authors; a row that opens in bold has its title there.
+                if (title_link is None and not bold_title and not piece.emphasis and not self.is_generic(label)
+                        and not self.venue_tag(label)):
                     title_link = (label, piece.href)
                     text_parts.append("\x00")  # where the title link stood
                     continue
@@ -175,6 +180,9 @@ class RowReader:
         """Remove bracketed venue tags from text, adding them to tags."""
 
         def replace(match: re.Match[str]) -> str:
+            if match.start() == 0 and re.fullmatch(r"\d\d", match.group(1)):  # "(25)Title": a year
+                tags.append(str(century(int(match.group(1)))))
+                return " \x01 "
             tag = self.venue_tag(match.group(1))
             if tag is None:
                 return match.group(0)
@@ -185,22 +193,53 @@ class RowReader:
 
     def _title_from_text(self, text: str, pieces: list[Piece]) -> str:
         """A title written as text: bold text, a quoted title, or the text before the first link."""
-        strong = self._take_venue_tags(_first_strong_run(pieces), [])
+        strong = self._take_venue_tags(_first_strong_run(pieces) or _first_italic_line(pieces), [])
         strong = strong.replace("\x01", " ").strip()
         if len(strong.split()) >= 2 and not self.venue_tag(strong):
             return _clean_title(strong)
         quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
         if quoted and len(quoted.group(1).split()) >= 3:
             return _clean_title(quoted.group(1))
-        runs = [run for run in re.split(r"[\x00\x01\x02]", text)]
-        for run in runs:
-            run = TODO_ITEM.sub("", run)
+        runs = re.split(r"([\x00\x01\x02])", text)
+        for index in range(0, len(runs), 2):
+            run = TODO_ITEM.sub("", runs[index])
             while ABBREVIATION_TAG.match(run):
                 run = ABBREVIATION_TAG.sub("", run, count=1)
+            # A title wrapped onto a new line (`<br>`) goes on when the next line reads as its continuation.
+            while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):
+                index += 2
+                run = f"{run} {runs[index]}"
             title = _clean_title(run)
             if title and re.search(r"[^\W\d_]", title):
                 return title
         return ""
+
+
+def _opens_with_bold(pieces: list[Piece]) -> bool:
+    """Whether the row's first visible piece is bold text of two or more words."""
+    first = next((p for p in pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+    return first is not None and first.kind == "text" and first.strong and len(_first_strong_run(pieces).split()) >= 2
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether `following` continues a title cut at `line`: it starts in lower case, or `line` ends on a
+    word that cannot end a title."""
+    words = line.split()
+    nxt = following.strip()
+    return bool(words and nxt) and (nxt[0].islower() or words[-1].lower() in CONNECTING_WORDS)
+
+
+def _first_italic_line(pieces: list[Piece]) -> str:
+    """The text of a row's first line when it is all in italics and a line break follows it."""
+    line: list[Piece] = []
+    for piece in pieces:
+        if piece.kind == "break":
+            break
+        line.append(piece)
+    visible = [p for p in line if p.kind != "text" or p.text.strip()]
+    if visible and len(line) < len(pieces) and all(p.kind == "text" and p.emphasis for p in visible):
+        return " ".join(p.text for p in visible)
+    return ""
 
 
 def _first_strong_run(pieces: list[Piece]) -> str:

@@ -36,7 +36,7 @@ from kg.model import (
     ParseWarning,
     Section,
 )
-from kg.vocab import PLACEHOLDERS, YEAR, Vocabulary, alias_key
+from kg.vocab import PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""})
 
@@ -307,9 +307,10 @@ class _ListParser:
 
     @property
     def section_kind(self) -> str:
-        """The kind of the innermost heading that says one; a year heading inherits its parent's."""
-        for _, title, _ in reversed(self.headings):
-            if heading_year(title) is None:
+        """The kind of the innermost heading that says one; a year heading inherits its parent's, and bold
+        text used as a heading gives a year or a category, never a kind."""
+        for level, title, _ in reversed(self.headings):
+            if heading_year(title) is None and level != PSEUDO_HEADING_LEVEL:
                 return section_kind(title)
         return "papers"
 
@@ -344,18 +345,22 @@ class _ListParser:
         outside: list[str] = []
         label: list[str] | None = None
         href = ""
-        strong = 0
+        strong = emphasis = 0
         for child in self._inline_children(source):
             if child.type == "link_open":
                 label, href = [], str(child.attrs.get("href", ""))
             elif child.type == "link_close" and label is not None:
                 cell.links.append(("".join(label).strip(), href))
-                cell.pieces.append(Piece("link", "".join(label).strip(), href, strong > 0))
+                cell.pieces.append(Piece("link", "".join(label).strip(), href, strong > 0, emphasis > 0))
                 label = None
-            elif child.type in ("strong_open", "em_open"):
+            elif child.type == "strong_open":
                 strong += 1
-            elif child.type in ("strong_close", "em_close"):
+            elif child.type == "strong_close":
                 strong = max(0, strong - 1)
+            elif child.type == "em_open":
+                emphasis += 1
+            elif child.type == "em_close":
+                emphasis = max(0, emphasis - 1)
             elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
                 content = child.content if child.type in ("text", "code_inline") else " "
                 if child.type == "code_inline":
@@ -369,7 +374,7 @@ class _ListParser:
                 elif child.type == "hardbreak":
                     cell.pieces.append(Piece("break", ""))
                 else:
-                    cell.pieces.append(Piece("text", content, strong=strong > 0))
+                    cell.pieces.append(Piece("text", content, strong=strong > 0, emphasis=emphasis > 0))
             elif child.type == "html_inline":
                 if re.match(r"<br\s*/?>", child.content, re.IGNORECASE):
                     cell.pieces.append(Piece("break", ""))
@@ -648,6 +653,9 @@ class _ListParser:
         cell = self.parse_inline(inline.content)
         if cell.links and all(href.startswith("#") for _, href in cell.links):
             return  # the list's table of contents: navigation, not a row
+        if _is_bold_heading(cell):
+            self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
+            return
         kind = self.section_kind
         if kind == "datasets":
             name = re.split(r"[\[(:–—]|\s-\s", cell.text)[0] if cell.text else ""
@@ -676,8 +684,11 @@ class _ListParser:
         if self.section_kind != "papers":
             return
         first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+        after_first = cell.pieces[cell.pieces.index(first) + 1 :] if first is not None else []
         opens_with_title = first is not None and (
-            (first.kind == "text" and first.strong) or (first.kind == "link" and not self.reader.is_generic(first.text))
+            (first.kind == "text" and first.strong)
+            or (first.kind == "link" and not self.reader.is_generic(first.text))
+            or (first.kind == "text" and first.emphasis and bool(after_first) and after_first[0].kind == "break")
         )
         if opens_with_title:
             self._paper_bullet(line, self.lines[line - 1], cell)
@@ -686,11 +697,15 @@ class _ListParser:
         """A venue named in running text before a year ("... Chai, Joyce NeurIPS 2023."): up to three
         words before a year that the vocabulary knows."""
         for match in YEAR.finditer(text):
-            words = re.findall(r"[\w&@'\-]+", text[max(0, match.start() - 40) : match.start()])
+            before = text[max(0, match.start() - 40) : match.start()]
+            if UNDER_REVIEW.search(before):
+                continue
+            words = re.findall(r"[\w&@'\-]+", before)
+            after = re.match(r"\s*(workshops?)\b", text[match.end() :], re.IGNORECASE)
             for size in (3, 2, 1):
                 name = " ".join(words[-size:]) if len(words) >= size else ""
                 if name and self.vocab.venue_family(name):
-                    return f"{name} {match.group(1)}"
+                    return f"{name} {match.group(1)}" + (f" {after.group(1)}" if after else "")
         return ""
 
     def _paper_bullet(self, line: int, raw: str, cell: Cell) -> None:

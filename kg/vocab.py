@@ -39,7 +39,7 @@ SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
 
 
-def _century(short: int) -> int:
+def century(short: int) -> int:
     """The four-digit year of a two-digit one: this century unless that is in the future."""
     this_year = datetime.date.today().year
     return 2000 + short if 2000 + short <= this_year + SHORT_YEAR_LOOKAHEAD else 1900 + short
@@ -53,7 +53,7 @@ def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
         return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
     match = SHORT_YEAR.search(text)
     if match:
-        return _century(int(match.group(1))), text[: match.start()] + " " + text[match.end() :]
+        return century(int(match.group(1))), text[: match.start()] + " " + text[match.end() :]
     match = FIVE_DIGIT_YEAR.search(text)
     if match:
         notes.append(f"read year {match.group(0)!r} as {match.group(1)}")
@@ -167,7 +167,7 @@ class Vocabulary:
     def _venue_by_alias(self) -> dict[str, VenueFamily]:
         by_alias = {}
         for family in self.venues.values():
-            for alias in (family.id, *family.aliases):
+            for alias in (family.id, family.name, *family.aliases):
                 by_alias[alias_key(alias)] = family
         return by_alias
 
@@ -189,7 +189,7 @@ class Vocabulary:
         year, rest = _take_year(text, notes)
         glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
-            year, rest = _century(int(glued.group(2))), glued.group(1)
+            year, rest = century(int(glued.group(2))), glued.group(1)
         rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
         if UNDER_REVIEW.search(rest):  # not (yet) published there: no venue, the year stays
             return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=" ".join(rest.split()))
@@ -203,6 +203,9 @@ class Vocabulary:
         note = "; ".join(notes) or None
         if not alias_key(rest):
             return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=note)
+        glued_workshop = re.fullmatch(r"\s*(.*\S)W\s*", rest)
+        if glued_workshop and not self.venue_family(rest) and self.venue_family(glued_workshop.group(1)):
+            workshop, rest = True, glued_workshop.group(1)  # "ICMEW": the ICME workshop
         family = self.venue_family(rest) or self._misspelt_venue(rest, notes)
         note = "; ".join(notes) or None
         if family is not None and workshop and family.kind != "workshop":
