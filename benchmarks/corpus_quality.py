@@ -145,6 +145,10 @@ def _curation(parsed: ParsedList, text: str, truth: dict[str, Any], vocab: Vocab
     hits = predicted & expected
     misses += [("duplicate_false", a, b, None) for a, b in sorted(predicted - expected)]
     misses += [("duplicate_missed", a, b, None) for a, b in sorted(expected - predicted)]
+    linked = {row["line"]: row["links_paper"] for row in truth["papers"] if "links_paper" in row}
+    reported = [d.line for d in report.defects if d.kind == "missing_paper_link" and d.line in linked]
+    false_reports = [line for line in reported if linked[line]]
+    misses += [("missing_paper_link_false", line, None, None) for line in false_reports]
     fixed = apply_changes(text, plan_fixes(parsed, report, text))
     reparsed = parse_text(fixed, "fixed.md", "", vocab)
     before_ids = {e.arxiv_id for e in parsed.entries if e.arxiv_id}
@@ -157,10 +161,16 @@ def _curation(parsed: ParsedList, text: str, truth: dict[str, Any], vocab: Vocab
     misses += [("fix_lost_row", line, None, None) for line in lost_rows]
     return {
         "duplicate_pairs": len(expected),
+        "duplicate_pairs_found": len(predicted),
+        "duplicate_pairs_right": len(hits),
         "duplicate_precision": _ratio(len(hits), len(predicted)),
         "duplicate_recall": _ratio(len(hits), len(expected)),
         "lookalikes": len(lookalikes),
         "lookalikes_merged": len(predicted & lookalikes),
+        "missing_link_reports": len(reported),
+        "missing_link_precision": _ratio(len(reported) - len(false_reports), len(reported)),
+        "missing_link_recall": _ratio(len(reported) - len(false_reports),
+                                      sum(1 for has_link in linked.values() if not has_link)),
         "fix_lost_arxiv": len(before_ids - after_ids),
         "fix_lost_rows": len(lost_rows),
     }
@@ -186,15 +196,19 @@ def overall(scores: list[ListScore]) -> dict[str, Any]:
     for field in FIELDS:
         result[field] = _ratio(round(sum((s.counts[field] or 0) * s.counts["papers"] for s in scores)), papers)
     for key in ("missing", "missing_warned", "non_papers", "non_papers_as_papers", "lookalikes",
-                "lookalikes_merged", "fix_lost_arxiv", "fix_lost_rows", "duplicate_pairs"):
+                "lookalikes_merged", "fix_lost_arxiv", "fix_lost_rows", "duplicate_pairs", "missing_link_reports"):
         result[key] = sum(s.counts[key] for s in scores)
+    right = sum(s.counts["duplicate_pairs_right"] for s in scores)
+    result["duplicate_precision"] = _ratio(right, sum(s.counts["duplicate_pairs_found"] for s in scores))
+    result["duplicate_recall"] = _ratio(right, result["duplicate_pairs"])
     worst = [s.counts["title"] for s in scores if s.counts["title"] is not None]
     result["worst_title"] = min(worst) if worst else None
     return result
 
 
 COLUMNS = ("papers", "title", "arxiv", "year", "venue", "code", "missing", "non_papers_as_papers",
-           "duplicate_precision", "duplicate_recall", "lookalikes_merged", "fix_lost_arxiv", "fix_lost_rows")
+           "duplicate_precision", "duplicate_recall", "lookalikes_merged", "missing_link_precision", "fix_lost_arxiv",
+           "fix_lost_rows")
 
 
 def table(scores: list[ListScore]) -> str:
@@ -216,7 +230,8 @@ def _show(value: Any) -> str:
 @click.option("--split", type=click.Choice(["dev", "test"]), help="Only the lists of this split.")
 @click.option("--list", "only", help="Only this list (its slug).")
 @click.option("--show", type=click.Choice(["none", "all", *FIELDS, "missing", "non_paper", "duplicate_false",
-                                           "duplicate_missed", "fix_lost_row"]), default="none",
+                                           "duplicate_missed", "fix_lost_row", "missing_paper_link_false"]),
+              default="none",
               help="Also print the rows that missed, of one kind or all.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def main(split: str | None, only: str | None, show: str, as_json: bool) -> None:

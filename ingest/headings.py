@@ -15,16 +15,34 @@ SectionKind = Literal["papers", "datasets", "metrics", "other"]
 
 # A heading made only of these words (and filler) holds no papers: "Tools & Libraries", "News 🔥",
 # "Table of Contents", "Star History", "How to Contribute", "Other Awesome Lists".
-NON_PAPER_WORDS = frozenset(
-    ["content", "contents", "toc", "table", "index", "contributing", "contribute", "contribution", "contributions", "contributor", "contributors", "license", "licence", "citation", "citations", "cite", "citing", "bibtex", "acknowledgement", "acknowledgements", "acknowledgment", "acknowledgments", "acknowledge", "thanks", "star", "stars", "history", "stargazers", "contact", "todo", "todos", "tool", "tools", "toolkit", "toolkits", "toolbox", "toolboxes", "library", "libraries", "software", "slides", "slide", "reference", "references", "news", "update", "updates", "changelog", "talk", "talks", "tutorial", "tutorials", "course", "courses", "lecture", "lectures", "blog", "blogs", "podcast", "podcasts", "workshop", "workshops", "challenge", "challenges", "competition", "competitions", "community", "related", "awesome", "list", "lists", "repo", "repos", "repositories", "repository", "links", "link", "useful", "sponsor", "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap", "plan", "plans", "announcement", "announcements", "people", "group", "groups", "lab", "labs"]
-)
-FILLER_WORDS = frozenset(["and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our", "we", "latest", "recent"])
-DATASET_WORDS = frozenset(["dataset", "datasets", "database", "databases", "corpus", "corpora"])
-METRIC_WORDS = frozenset(["metric", "metrics", "measure", "measures"])
+NON_PAPER_WORDS = frozenset({
+    "content", "contents", "toc", "table", "index", "contributing", "contribute", "contribution",
+    "contributions", "contributor", "contributors", "license", "licence", "citation", "citations", "cite",
+    "citing", "bibtex", "acknowledgement", "acknowledgements", "acknowledgment", "acknowledgments",
+    "acknowledge", "thanks", "star", "stars", "history", "stargazers", "contact", "todo", "todos", "tool",
+    "tools", "toolkit", "toolkits", "toolbox", "toolboxes", "library", "libraries", "software", "slides",
+    "slide", "reference", "references", "news", "update", "updates", "changelog", "talk", "talks", "tutorial",
+    "tutorials", "course", "courses", "lecture", "lectures", "blog", "blogs", "podcast", "podcasts", "workshop",
+    "workshops", "challenge", "challenges", "competition", "competitions", "community", "related", "awesome",
+    "list", "lists", "repo", "repos", "repositories", "repository", "links", "link", "useful", "sponsor",
+    "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap", "plan", "plans",
+    "announcement", "announcements", "people", "group", "groups", "lab", "labs",
+})
+FILLER_WORDS = frozenset({
+    "and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our",
+    "we", "latest", "recent",
+})
+DATASET_WORDS = frozenset({
+    "dataset", "datasets", "database", "databases", "corpus", "corpora",
+})
+METRIC_WORDS = frozenset({
+    "metric", "metrics", "measure", "measures",
+})
 # A year heading names one year; these words make it a range ("Before 2020", "2019 and earlier").
-RANGE_WORDS = frozenset(
-    ["before", "after", "earlier", "older", "prior", "pre", "since", "until", "till", "previous", "past", "beyond", "later", "below", "above", "early", "and", "or", "to", "onwards"]
-)
+RANGE_WORDS = frozenset({
+    "before", "after", "earlier", "older", "prior", "pre", "since", "until", "till", "previous", "past",
+    "beyond", "later", "below", "above", "early", "and", "or", "to", "onwards",
+})
 MAX_YEAR_HEADING_WORDS = 4
 
 

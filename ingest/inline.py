@@ -21,24 +21,36 @@ from typing import Literal
 
 from ingest.links import classify
 from kg.model import LinkColumn
-from kg.vocab import YEAR, Vocabulary, century, alias_key
+from kg.vocab import YEAR, Vocabulary, alias_key, century
 
 PieceKind = Literal["text", "link", "code", "break"]
 
 # Words that make up the labels of links to a paper's resources rather than to the paper by its title.
-PAPER_WORDS = frozenset(
-    ["paper", "papers", "pdf", "arxiv", "openreview", "doi", "ieee", "ieeexplore", "acm", "cvf", "springer", "abs", "abstract", "publication", "pub", "html", "full", "text", "journal", "proceedings", "preprint", "article"]
-)
-CODE_WORDS = frozenset(
-    ["code", "codes", "github", "gitlab", "repo", "repository", "implementation", "impl", "pytorch", "tensorflow", "tf", "jax", "keras", "official", "unofficial", "source", "sourcecode"]
-)
-PROJECT_WORDS = frozenset(
-    ["project", "projects", "proj", "page", "projectpage", "web", "webpage", "website", "site", "homepage", "home", "demo", "demos", "video", "videos", "youtube", "bilibili", "slides", "slide", "poster", "blog", "talk", "presentation", "colab", "notebook", "space", "spaces", "app", "online", "live", "gallery", "samples", "sample", "examples", "results", "audio", "supp", "supplementary", "supplemental", "material", "ppt"]
-)
-DATASET_WORDS = frozenset(["dataset", "datasets", "data", "download"])
-OTHER_WORDS = frozenset(
-    ["link", "links", "here", "the", "of", "and", "for", "model", "models", "weights", "checkpoint", "checkpoints", "hf", "huggingface", "hugging", "face", "bib", "bibtex", "citation", "tweet", "twitter", "zhihu", "star", "stars", "release", "released", "coming", "soon", "temp", "tbd", "todo", "n", "a", "docs", "documentation", "leaderboard", "api", "in"]
-)
+PAPER_WORDS = frozenset({
+    "paper", "papers", "pdf", "arxiv", "openreview", "doi", "ieee", "ieeexplore", "acm", "cvf", "springer",
+    "abs", "abstract", "publication", "pub", "html", "full", "text", "journal", "proceedings", "preprint",
+    "article",
+})
+CODE_WORDS = frozenset({
+    "code", "codes", "github", "gitlab", "repo", "repository", "implementation", "impl", "pytorch",
+    "tensorflow", "tf", "jax", "keras", "official", "unofficial", "source", "sourcecode",
+})
+PROJECT_WORDS = frozenset({
+    "project", "projects", "proj", "page", "projectpage", "web", "webpage", "website", "site", "homepage",
+    "home", "demo", "demos", "video", "videos", "youtube", "bilibili", "slides", "slide", "poster", "blog",
+    "talk", "presentation", "colab", "notebook", "space", "spaces", "app", "online", "live", "gallery",
+    "samples", "sample", "examples", "results", "audio", "supp", "supplementary", "supplemental", "material",
+    "ppt",
+})
+DATASET_WORDS = frozenset({
+    "dataset", "datasets", "data", "download",
+})
+OTHER_WORDS = frozenset({
+    "link", "links", "here", "the", "of", "and", "for", "model", "models", "weights", "checkpoint",
+    "checkpoints", "hf", "huggingface", "hugging", "face", "bib", "bibtex", "citation", "tweet", "twitter",
+    "zhihu", "star", "stars", "release", "released", "coming", "soon", "temp", "tbd", "todo", "n", "a", "docs",
+    "documentation", "leaderboard", "api", "in",
+})
 GENERIC_WORDS = PAPER_WORDS | CODE_WORDS | PROJECT_WORDS | DATASET_WORDS | OTHER_WORDS
 # A label of more words than this is a title even when every word is an everyday one.
 MAX_GENERIC_WORDS = 4
@@ -46,7 +58,10 @@ MAX_GENERIC_WORDS = 4
 BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
-CONNECTING_WORDS = frozenset("a an the of for with and or to in on via by from using towards toward".split())
+CONNECTING_WORDS = frozenset({
+    "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
+    "towards", "toward",
+})
 EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
 QUOTED = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
 TODO_ITEM = re.compile(r"^\s*\[[ xX]\]\s")

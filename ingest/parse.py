@@ -620,14 +620,14 @@ class _ListParser:
         parsed = [self.parse_inline(c) for c in cells]
         head = parsed[0].text if parsed else ""
         reference = parsed[1].text if len(parsed) > 1 and parsed[1].text not in PLACEHOLDERS else ""
-        self._add_metric(line, raw, head, reference, [link for c in parsed for link in self.make_links(line, c, "paper")])
+        links = [link for cell in parsed for link in self.make_links(line, cell, "paper")]
+        self._add_metric(line, raw, head, reference, links)
 
     def _add_metric(self, line: int, raw: str, head: str, reference: str, links: list[Link]) -> None:
         match = re.match(r"\s*([^()]+?)\s*\((.*)\)\s*[-–:]?\s*(.*)$", head)
         abbreviation, name = (match.group(1), match.group(2)) if match else (head.strip(" -:"), "")
-        if not match and re.search(r"\s[-–:]\s", head):
-            abbreviation, _, rest = re.split(r"(\s[-–:]\s)", head, maxsplit=1)
-            name = rest
+        if not match and re.search(r"\s*[:–]\s|\s-\s", head):
+            abbreviation, _, name = re.split(r"(\s*[:–]\s|\s-\s)", head, maxsplit=1)
         self.metrics.append(
             MetricEntry(self.file, line, self.section, raw, abbreviation.strip(" *"), " ".join(name.split()),
                         " ".join(reference.split()), tuple(links))
@@ -713,6 +713,10 @@ class _ListParser:
         `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
         read = self.read_row(line, cell, default="paper")
         venue_raw = self._venue_from_tags(read.venue_tags) or self._venue_in_text(cell.text)
+        if venue_raw and read.title_link is None:  # "Title, CVPR 2024: [Paper]": the title ends before its venue
+            cut = re.search(r"[,.;:]?\s*" + r"\W*\s*".join(map(re.escape, venue_raw.split())), read.title)
+            if cut and cut.start() > 0:
+                read.title = read.title[: cut.start()].strip(" ,.;:")
         links = self._links_of(read)
         reason = self._not_a_paper(read, cell, venue_raw, links)
         if reason:

@@ -31,8 +31,8 @@ from kg.graph import build_graph
 from kg.model import Dataset, Metric, Paper, ParsedList
 from kg.papers import build_corpus
 from kg.store import Build, read_jsonl
-from kg.vocab import Vocabulary
 from kg.venue_dates import VenueMonths
+from kg.vocab import Vocabulary
 
 EMBEDDINGS = "embeddings.npy"
 EXTERNAL_REFERENCES = "external_references.jsonl"

@@ -58,7 +58,8 @@ WELL_FORMED_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()\s]*\)")
 NOISE = (
     (re.compile(r"^\s*([^\s:]+)\s*:\s*\1\s*:", re.IGNORECASE), "repeated prefix"),
     (re.compile(r"\S+\s+[:;,](?=\s|$)"), "space before punctuation"),
-    (re.compile(r"\w+-\s+\w+"), "broken hyphen"),
+    # "Identity- and View-Aware" is a suspended hyphen, correct English; "Talk- ing" is broken.
+    (re.compile(r"\w+-\s+(?!(?:and|or|to|nor|&)\b)\w+", re.IGNORECASE), "broken hyphen"),
     (re.compile(r"\S+ {2,}\S+"), "extra spaces"),
     (re.compile(r"^[,;:.\-]\S*|\S*[,;:\-]$"), "stray punctuation"),
 )

@@ -1,0 +1,129 @@
+"""The reader on layouts other people write: each failure class seen on real lists has a small fixture
+(tests/fixtures/reading/), and the whole list corpus (tests/fixtures/corpus/) holds the quality floors."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+import pytest
+
+from ingest.parse import parse_list
+from kg.model import Entry, ParsedList
+from kg.vocab import Vocabulary
+
+from .conftest import FIXTURES, ROOT
+
+READING = FIXTURES / "reading"
+
+
+def read(vocab: Vocabulary, name: str) -> ParsedList:
+    return parse_list(READING / name, vocab)
+
+
+def by_line(parsed: ParsedList) -> dict[int, Entry]:
+    return {e.line: e for e in parsed.entries}
+
+
+def warned(parsed: ParsedList, line: int) -> list[str]:
+    return [w.message for w in parsed.warnings if w.line == line]
+
+
+def test_venue_tags_leave_the_title_and_become_the_venue(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "bullets_with_venue_tags.md"))
+    assert (rows[5].title, rows[5].venue.label) == ("Speaking Portraits from a Single Photo", "CVPR 2022")
+    assert (rows[7].venue.family, rows[7].year) == ("ICPR", 2020)  # venues the bundled list never used
+    assert (rows[8].title, rows[8].venue.family) == ("Emotion Transfer for Speaking Heads", "TAFFC")
+    assert rows[13].title == "A Bold Title With a Full-Width Venue Tag" and rows[13].venue.label == "CVPR 2024"
+
+
+def test_link_roles_come_from_label_words_not_prefixes(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "bullets_with_venue_tags.md"))
+    assert [link.column for link in rows[6].links] == ["project", "paper"]  # [ProjectPage] is not the paper
+    assert rows[10].title == "Video Diffusion for Talking Heads"  # a title may start with "Video"
+    assert [link.column for link in rows[10].links] == ["title", "project", "code"]
+    assert rows[10].code_links[0].url == "https://github.com/someone/vdth"
+
+
+def test_venue_decorations_workshops_and_typos(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "bullets_with_venue_tags.md"))
+    assert (rows[9].title, rows[9].venue.label) == ("A Talking Face Method That Nobody Linked Yet", "CVPR 2021")
+    assert rows[9].links == ()  # a bullet with no link is kept, not dropped
+    assert (rows[11].venue.label, rows[12].venue.family) == ("ICLR 2025", "CVPRW")
+    assert rows[14].venue.family == "arXiv" and any("read 'Arix' as arXiv" in m for m in warned(
+        read(vocab, "bullets_with_venue_tags.md"), 14))
+    table = by_line(read(vocab, "tables_other_layouts.md"))
+    assert (table[8].venue.family, table[8].venue.note) == ("CVPR", "Highlight")
+    assert (table[9].venue.family, table[9].year) == ("ICLR", 2023)  # "ICLR(20233)"
+
+
+def test_urls_with_spaces_are_whole_and_non_web_links_are_warned(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "bullets_with_venue_tags.md")
+    rows = by_line(parsed)
+    assert rows[15].links[0].url == "https://example.org/my%20paper.pdf"
+    assert any("not a web address" in m for m in warned(parsed, 16))
+    assert any("not read as a paper" in m for m in warned(parsed, 16))
+
+
+def test_abbreviation_prefix_is_not_the_title(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "tables_other_layouts.md"))
+    assert rows[7].title == "NeRF-AD: Neural Radiance Field with Attention for Talking Faces"
+    assert rows[8].title == "Video Driven Face Swapping at Scale"
+    assert rows[15].title == "Learning Realistic Motion Coefficients for Stylized Talking Faces"
+    assert rows[15].venue.family == "CVPR" and rows[15].code_links  # "Conf/Jour" and a "[TF]" code label
+
+
+def test_dataset_tables_with_other_columns_and_metric_bullets(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "tables_other_layouts.md")
+    assert [(d.name, d.year) for d in parsed.datasets] == [("VoxCeleb2", 2018), ("HDTF", 2020)]
+    assert [(m.abbreviation, m.name) for m in parsed.metrics] == [
+        ("LSE-D", "lip sync error distance"), ("FID", "Fréchet Inception Distance")]
+
+
+def test_range_headings_give_no_year_and_repeated_years_count_apart(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "sections_and_headings.md")
+    rows = by_line(parsed)
+    assert rows[6].year == 2023 and rows[9].year is None  # "Before 2020" is not 2020
+    assert rows[14].category == "Text-driven" and rows[20].year == 2022  # a bold line standing as a heading
+    counted = [(s.title, s.line, s.entries) for s in parsed.sections if s.title == "2023"]
+    assert counted == [("2023", 5, 1), ("2023", 13, 1)]
+
+
+def test_non_paper_rows_are_warned_never_read_as_papers(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "sections_and_headings.md")
+    assert sorted(by_line(parsed)) == [6, 9, 14, 20]
+    for line, reason in [(15, "to-do"), (16, "news"), (23, "Tools"), (26, "News"), (29, "References"),
+                         (32, "Contributors")]:
+        assert any(reason in message for message in warned(parsed, line)), line
+
+
+def test_paragraph_entries_and_lists_inside_html_blocks(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "paragraph_entries.md"))
+    assert sorted(rows) == [7, 11, 17]  # the survey sentence on line 3 is prose
+    assert rows[7].title == "Talking Faces in Many Styles: A Paragraph Entry"  # not the linked author
+    assert (rows[7].venue.family, rows[7].arxiv_id) == ("CVPRW", "2304.00021")
+    assert (rows[11].venue.label, rows[17].venue.label) == ("NeurIPS 2022", "ICCV 2019")
+
+
+@pytest.fixture(scope="module")
+def corpus_quality() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("corpus_quality", ROOT / "benchmarks" / "corpus_quality.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_corpus_is_read_above_its_floors(corpus_quality: ModuleType, vocab: Vocabulary) -> None:
+    slugs = corpus_quality.corpus_lists()
+    assert len(slugs) >= 12
+    scores = [corpus_quality.score_list(slug, vocab) for slug in slugs]
+    total = corpus_quality.overall(scores)
+    assert total["papers"] >= 1000
+    assert total["title"] >= 0.98 and total["worst_title"] >= 0.9
+    assert total["arxiv"] >= 0.98 and total["year"] >= 0.95 and total["code"] >= 0.95
+    assert total["missing"] <= 0.005 * total["papers"]
+    assert total["non_papers_as_papers"] <= 0.05 * total["non_papers"]
+    assert total["fix_lost_arxiv"] == 0
