@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from kg.graph import edge_counts, node_counts
+from kg.model import Section
 from kg.store import Build
 
 
@@ -25,9 +26,7 @@ def build_stats(build: Build) -> dict[str, Any]:
         "papers": len(papers),
         "nodes": node_counts(build.graph),
         "edges": edge_counts(build.graph),
-        "entries_per_section": {
-            s.title: s.entries for s in build.parsed.sections if s.entries
-        },
+        "entries_per_section": entries_per_section(build.parsed.sections),
         "papers_per_year": _sorted(Counter(p.year for p in papers)),
         "papers_per_venue": _sorted(Counter(p.venue.family for p in papers)),
         "papers_with_arxiv_id": sum(1 for p in papers if p.arxiv_id),
@@ -38,6 +37,14 @@ def build_stats(build: Build) -> dict[str, Any]:
         "parser_warnings": len(build.parsed.warnings),
         "built_at": build.manifest.get("built_at"),
     }
+
+
+def entries_per_section(sections: tuple[Section, ...]) -> dict[str, int]:
+    """Entries per section, keyed by title; a title used by several sections ("2023" under two
+    categories) is keyed "title (line N)" for each, so that the counts add up to the entries."""
+    counted = [s for s in sections if s.entries]
+    repeated = {title for title, n in Counter(s.title for s in counted).items() if n > 1}
+    return {(f"{s.title} (line {s.line})" if s.title in repeated else s.title): s.entries for s in counted}
 
 
 def format_stats(stats: dict[str, Any]) -> str:

@@ -127,3 +127,12 @@ def test_the_corpus_is_read_above_its_floors(corpus_quality: ModuleType, vocab: 
     assert total["missing"] <= 0.005 * total["papers"]
     assert total["non_papers_as_papers"] <= 0.05 * total["non_papers"]
     assert total["fix_lost_arxiv"] == 0
+
+
+def test_section_counts_add_up_when_year_headings_repeat(vocab: Vocabulary) -> None:
+    from kg.stats import entries_per_section
+
+    parsed = read(vocab, "sections_and_headings.md")
+    counts = entries_per_section(parsed.sections)
+    assert counts["2023 (line 5)"] == 1 and counts["2023 (line 13)"] == 1
+    assert sum(counts.values()) == len(parsed.entries)
