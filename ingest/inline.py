@@ -23,7 +23,7 @@ from ingest.links import classify
 from kg.model import LinkColumn
 from kg.vocab import YEAR, Vocabulary, alias_key, century
 
-PieceKind = Literal["text", "link", "code", "break"]
+PieceKind = Literal["text", "link", "code", "break", "venue"]
 
 # Words that make up the labels of links to a paper's resources rather than to the paper by its title.
 PAPER_WORDS = frozenset({
@@ -58,6 +58,7 @@ MAX_GENERIC_WORDS = 4
 BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
+MAX_ITALIC_VENUE_WORDS = 6
 CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
     "towards", "toward",
@@ -144,8 +145,10 @@ class RowReader:
         text_parts: list[str] = []
         title_link: tuple[str, str] | None = None
         bold_title = _opens_with_bold(pieces)
-        for piece in pieces:
-            if piece.kind == "code":
+        for piece in _italic_venues(pieces):
+            if piece.kind == "venue":
+                row.venue_tags.append(piece.text)
+            elif piece.kind == "code":
                 tag = self.venue_tag(piece.text)
                 if tag:
                     row.venue_tags.append(tag)
@@ -228,6 +231,27 @@ class RowReader:
             if title and re.search(r"[^\W\d_]", title):
                 return title
         return ""
+
+
+def _italic_venues(pieces: list[Piece]) -> list[Piece]:
+    """Citation style writes the venue in italics before its year (`*IEEE Access* 2022`): such a
+    short italic phrase and the year after it become one venue piece."""
+    result: list[Piece] = []
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        year = re.match(r"\s*((?:19|20)\d\d)\b", following.text) if following and following.kind == "text" else None
+        words = piece.text.split()
+        if (piece.kind == "text" and piece.emphasis and not piece.strong and year
+                and 0 < len(words) <= MAX_ITALIC_VENUE_WORDS and not following.emphasis):
+            result.append(Piece("venue", f"{' '.join(words)} {year.group(1)}"))
+            result.append(Piece("text", following.text[year.end() :]))
+            index += 2
+            continue
+        result.append(piece)
+        index += 1
+    return result
 
 
 def _opens_with_bold(pieces: list[Piece]) -> bool:

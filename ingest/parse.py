@@ -346,6 +346,7 @@ class _ListParser:
         label: list[str] | None = None
         href = ""
         strong = emphasis = 0
+        images: set[str] = set()  # badge images are pictures, not links of the row
         for child in self._inline_children(source):
             if child.type == "link_open":
                 label, href = [], str(child.attrs.get("href", ""))
@@ -380,6 +381,7 @@ class _ListParser:
                     cell.pieces.append(Piece("break", ""))
                 outside.append(" ")
             elif child.type == "image":
+                images.add(str(child.attrs.get("src", "")))
                 outside.append("")
         leftover = "".join(outside)
         cell.text = " ".join(leftover.split())
@@ -389,7 +391,7 @@ class _ListParser:
             others = [p for p in cell.pieces if p.kind != "link"]
             cell.pieces = others[:first] + [Piece("link", lbl, url) for lbl, url in cell.links] + others[first:]
         # URLs markdown-it did not see as links: bare URLs, and those inside broken link syntax.
-        seen = {href for _, href in cell.links}
+        seen = {href for _, href in cell.links} | images
         for match in BARE_URL.finditer(source):
             url = match.group(0)
             if not any(url.rstrip(").,;") in s or s in url for s in seen):
@@ -401,7 +403,7 @@ class _ListParser:
             stray.count("[") != stray.count("]")
             or stray.count("(") != stray.count(")")
             or "](" in stray
-            or any("[" in lbl or "](" in lbl or "http" in lbl for lbl, _ in cell.links)
+            or any(lbl.count("[") != lbl.count("]") or "](" in lbl or "http" in lbl for lbl, _ in cell.links)
             or broken_href
         )
         cell.placeholder = cell.text.lower() in PLACEHOLDERS or any(

@@ -103,6 +103,7 @@ def find_defects(
     for fetched in fetched_titles:
         fetched_of.setdefault(fetched.paper, []).append(fetched)
     titles = {e.line: e.title for e in entries if e.title}
+    dash_is_empty = _placeholder_is_convention(entries, lines)
     for entry in entries:
         paper = paper_of.get(entry.ref)
         found += _link_title_mismatch(entry, titles, fetched_of.get(paper.id, []) if paper else [])
@@ -117,14 +118,14 @@ def find_defects(
         found += [Defect(entry.file, entry.line, "title_noise", d) for d in title_noise(_title_source(entry, lines))]
         if not _paper_links(entry):
             found.append(Defect(entry.file, entry.line, "missing_paper_link", "no link to the paper"))
-        found += _placeholders(entry.file, entry.line, entry.raw, lines)
+        found += _placeholders(entry.file, entry.line, entry.raw, lines, dash_is_empty)
         found += _venue_suspect(entry, months)
         found += _wrong_section(entry)
     for item in datasets:
         if "malformed_markdown" in item.flags:
             found.append(Defect(item.file, item.line, "malformed_markdown", _malformed_detail(item.raw, None)))
     for metric in metrics:
-        found += _placeholders(metric.file, metric.line, metric.raw, lines)
+        found += _placeholders(metric.file, metric.line, metric.raw, lines, dash_is_empty)
     found += _duplicate_venues(groups, {e.line: e for e in entries})
     return _merge(found)
 
@@ -245,15 +246,27 @@ def _title_source(entry: Entry, lines: Sequence[str]) -> str:
     return (link.group("label") if link else cell).strip().strip("[]")
 
 
-def _placeholders(file: str, line: int, raw: str, lines: Sequence[str]) -> list[Defect]:
-    """Cells that hold only a placeholder, and links labelled as placeholders, named by column (a
-    bullet is one cell, "row")."""
+def _placeholder_is_convention(entries: Sequence[Entry], lines: Sequence[str]) -> bool:
+    """Whether the list writes every empty table cell as a placeholder ("-"): then "-" is how it says
+    "none", not a defect. A list that leaves some cells blank and fills others with "-" is inconsistent."""
+    blank = filled = 0
+    for entry in entries:
+        row = table_row(lines, entry.line)
+        for cell in row.cells if row else ():
+            blank += not cell.strip()
+            filled += cell.strip().lower() in PLACEHOLDERS
+    return filled > 0 and blank == 0
+
+
+def _placeholders(file: str, line: int, raw: str, lines: Sequence[str], dash_is_empty: bool) -> list[Defect]:
+    """Cells that hold only a placeholder (unless that is the list's way of writing an empty cell), and
+    links labelled as placeholders, named by column (a bullet is one cell, "row")."""
     row = table_row(lines, line)
     cells = [(row.role(i) or f"column {i + 1}", cell) for i, cell in enumerate(row.cells)] if row else [("row", raw)]
     found = []
     for column, cell in cells:
         labels = [label for label in re.findall(r"\[([^\[\]]*)\]\(", cell) if PLACEHOLDER_LABEL.search(label)]
-        if cell.strip().lower() in PLACEHOLDERS:
+        if cell.strip().lower() in PLACEHOLDERS and not dash_is_empty:
             found.append(f"{column}: {cell.strip()!r}")
         elif labels:
             found.append(f"{column}: link labelled {labels[0]!r}")
