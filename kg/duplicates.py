@@ -39,11 +39,19 @@ EVIDENCE_ORDER = (
 
 @dataclass(frozen=True)
 class Thresholds:
-    """strong_title / possible_title: fuzz.ratio (0-100) of normalised titles; embedding: cosine."""
+    """strong_title / possible_title: fuzz.ratio (0-100) of normalised titles; embedding: cosine;
+    shared_id_title: fuzz.token_set_ratio that two rows sharing an arXiv id, DOI or S2 id need between
+    their titles to be certainly one work, when the titles do not both open with a name before a colon
+    (on the corpus' dev lists, rows of one work score 90 or more, the one row that copied another's
+    link 60.8)."""
 
     strong_title: float = 95.0
     possible_title: float = 88.0
     embedding: float = 0.96
+    shared_id_title: float = 75.0
+
+
+MAX_NAME_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -168,7 +176,8 @@ def _paper_evidence(
     for kind, values, strong in shared_values:
         for (i, j), shared in _sharing(values).items():
             value = normalised[i] if kind == "normalised_title" else shared
-            evidence.append(Evidence(kind, (lines[i], lines[j]), value, strong))
+            certain = strong and _same_work(entries[i], entries[j], kind, thresholds)
+            evidence.append(Evidence(kind, (lines[i], lines[j]), value, certain))
     if entries:
         scores = cdist(normalised, normalised, scorer=fuzz.ratio, score_cutoff=thresholds.possible_title)
         for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
@@ -179,6 +188,27 @@ def _paper_evidence(
     if embeddings is not None:
         evidence += _embedding_evidence(entries, papers, embeddings, thresholds.embedding)
     return sorted(evidence, key=lambda e: (e.lines, EVIDENCE_ORDER.index(e.kind)))
+
+
+def _same_work(a: Entry, b: Entry, kind: str, thresholds: Thresholds) -> bool:
+    """Whether a shared id or title may make two rows certainly one work. An id shared by rows whose
+    titles disagree is a link copied from another row; one title at two peer-reviewed venues of different
+    families is two works (a survey and a course, a paper and its journal version)."""
+    if kind == "normalised_title":
+        families = {e.venue.family for e in (a, b) if e.venue.kind not in ("preprint", "unknown")}
+        return len(families) < 2
+    if not (a.title and b.title):
+        return True
+    names = [_method_name(e.title) for e in (a, b)]
+    if all(names):  # "HeadGAN: One-shot ..." and "HeadGAN: Video-and-Audio-Driven ...": one work renamed
+        return names[0] == names[1]
+    return fuzz.token_set_ratio(normalise_text(a.title), normalise_text(b.title)) >= thresholds.shared_id_title
+
+
+def _method_name(title: str) -> str:
+    """The name a title opens with before a colon ("SadTalker: Learning ..." -> "sadtalker"), if short."""
+    head, colon, _ = title.partition(":")
+    return normalise_text(head) if colon and 0 < len(head.split()) <= MAX_NAME_WORDS else ""
 
 
 def _sharing(values: list[set[str]]) -> dict[tuple[int, int], str]:
@@ -212,15 +242,19 @@ def _embedding_evidence(
 
 
 def _dataset_evidence(datasets: Sequence[DatasetEntry]) -> list[Evidence]:
-    """Dataset items are one dataset when their names are one spelling or they link the same page.
-    Names are not compared fuzzily: "VoxCeleb1" and "VoxCeleb2" are different datasets."""
+    """Dataset items are one dataset when their names are one spelling, or when they link the same page
+    and do not name two datasets (then they are only possibly one). Names are not compared fuzzily:
+    "VoxCeleb1" and "VoxCeleb2" are different datasets."""
     evidence = []
     for a, b in itertools.combinations(datasets, 2):
         pair = (a.line, b.line)
         if a.name and title_key(a.name) == title_key(b.name):
             evidence.append(Evidence("normalised_title", pair, normalise_text(a.name), True))
         shared = {link_key(link.url) for link in a.links} & {link_key(link.url) for link in b.links}
-        evidence += [Evidence("dataset_link", pair, url, True) for url in sorted(shared)]
+        # Two named datasets on one page (LRS2 and LRW share a download page) are two datasets.
+        keys = sorted((title_key(a.name), title_key(b.name)), key=len)
+        same_name = not all(keys) or keys[1].startswith(keys[0])  # "LRS2" and "LRS2-BBC" name one
+        evidence += [Evidence("dataset_link", pair, url, same_name) for url in sorted(shared)]
     return evidence
 
 

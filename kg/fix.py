@@ -5,7 +5,9 @@ writes the corrected copy, never over the input). What is changed:
   certain duplicates   the canonical row is kept, the others removed; empty cells of the canonical row
                        (paper, code, project, dataset, keywords) are filled from the removed rows, code
                        links it lacks are added, and links only a removed dataset item had are added to
-                       the kept one
+                       the kept one (a bullet; a table row has no cell for them). A row is removed only
+                       when the kept row then holds every link it had, and only within one category:
+                       otherwise it is kept and left for review
   title_noise          the title cell cleaned (`kg.defects.clean_title`)
   malformed_markdown   a stray closing bracket removed; a nested link reduced to the one URL that
                        agrees with the title, when exactly one does
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.links import classify
+from ingest.links import BARE_URL, arxiv_id, classify, clean_url
 from ingest.parse import split_row
 from kg.curate import CurationReport, read_list
 from kg.defects import NESTED_LINK, Defect, clean_title, link_matches_title, stray_bracket
@@ -38,14 +40,15 @@ from kg.store import Build
 from kg.vocab import PLACEHOLDERS
 
 MERGED_COLUMNS = ("paper", "code", "project", "dataset", "keywords")
+KEPT = "kept"  # the kind of a Change that leaves a duplicate row in place for a person to decide
 NESTED = re.compile(r"\[(?P<label>[^\[\]]*)\]\(\s*\[(?P<first>[^\[\]\s]+)\]\((?P<second>[^()\s]+)\)\s*\)")
 MARKDOWN_LINK = re.compile(r"\[(?P<label>[^\[\]]*)\]\((?P<url>[^()\s]+)\)")
 
 
 @dataclass(frozen=True)
 class Change:
-    """One edit of one line: kind is "duplicate", "merge" or the defect kind fixed; after is None when
-    the line was removed."""
+    """One edit of one line: kind is "duplicate", "merge", the defect kind fixed, or "kept" (a duplicate
+    left in place for review: after equals before); after is None when the line was removed."""
 
     line: int
     kind: str
@@ -68,7 +71,7 @@ def plan_fixes(parsed: ParsedList, report: CurationReport, text: str) -> tuple[C
     items = {d.line: d for d in parsed.datasets}
     for group in report.duplicates:
         if group.certain and group.kind == "paper":
-            _merge_paper_rows(editor, group)
+            _merge_paper_rows(editor, group, entries)
         elif group.certain:
             _merge_dataset_items(editor, group, items)
     fixable = {(d.line, d.kind) for d in report.defects}
@@ -119,6 +122,12 @@ class _Editor:
     def removed(self, line: int) -> bool:
         return self.lines[line - 1] is None
 
+    def keep(self, line: int, detail: str) -> None:
+        """Record that a line was deliberately left as it is, for a person to look at."""
+        current = self.lines[line - 1]
+        if current is not None:
+            self.changes.append(Change(line, KEPT, detail, current, current))
+
     def set(self, line: int, kind: str, detail: str, after: str | None) -> None:
         before = self.lines[line - 1]
         if before is None or before == after:
@@ -161,16 +170,36 @@ def _is_empty(cell: str) -> bool:
     return not cell.strip() or cell.strip().lower() in PLACEHOLDERS
 
 
-def _merge_paper_rows(editor: _Editor, group: DuplicateGroup) -> None:
+def _merge_paper_rows(editor: _Editor, group: DuplicateGroup, entries: dict[int, Entry]) -> None:
+    """Remove the group's other rows once the kept row holds every link they had. A row listed under
+    another category, or whose links the kept row cannot take in, is kept and left for review."""
     keep = group.canonical.line
     for member in group.members:
         if member.line == keep:
+            continue
+        entry = entries[member.line]
+        if entry.category != entries[keep].category:
+            editor.keep(member.line, f"duplicate of line {keep}, listed under another category ({entry.category})")
             continue
         donor = editor.row(member.line)
         if donor is not None:
             for role in MERGED_COLUMNS:
                 _fill_cell(editor, keep, role, donor, member.line)
+        lost = _links_not_in(entry, editor.lines[keep - 1] or "")
+        if lost:
+            editor.keep(member.line, f"duplicate of line {keep}, which lacks its links {', '.join(lost)}")
+            continue
         editor.set(member.line, "duplicate", f"removed: duplicate of line {keep} ({group.canonical.reason})", None)
+
+
+def _links_not_in(entry: Entry, kept_row: str) -> list[str]:
+    """The URLs of a row that a kept row does not have; an arXiv paper counts as had in any of its forms
+    (abs, pdf, another version)."""
+    urls = BARE_URL.findall(kept_row)
+    keys = {link_key(clean_url(url)) for url in urls}
+    arxiv_ids = {arxiv_id(url) for url in urls} - {None}
+    return [link.url for link in entry.links
+            if link_key(link.url) not in keys and not (link.arxiv_id and link.arxiv_id in arxiv_ids)]
 
 
 def _fill_cell(editor: _Editor, keep: int, role: str, donor: TableRow, donor_line: int) -> None:
@@ -207,13 +236,17 @@ def _merge_dataset_items(editor: _Editor, group: DuplicateGroup, items: dict[int
     for member in group.members:
         if member.line == keep:
             continue
-        for link in items[member.line].links:
-            if link_key(link.url) not in known:
-                known.add(link_key(link.url))
-                extra.append(f"[{link.label or 'link'}]({link.url})")
+        new = [link for link in items[member.line].links if link_key(link.url) not in known]
+        if new and table_row(editor.original, keep) is not None:  # a table row has no cell to take them
+            editor.keep(member.line, f"duplicate of line {keep}, which lacks its links "
+                                     f"{', '.join(link.url for link in new)}")
+            continue
+        for link in new:
+            known.add(link_key(link.url))
+            extra.append(f"[{link.label or 'link'}]({link.url})")
         editor.set(member.line, "duplicate", f"removed: duplicate of line {keep} ({group.canonical.reason})", None)
     current = editor.lines[keep - 1]
-    if extra and current is not None:
+    if extra and current is not None and table_row(editor.original, keep) is None:
         editor.set(keep, "merge", f"links added from its duplicates: {', '.join(extra)}",
                    current.rstrip() + " " + " ".join(extra))
 
@@ -301,23 +334,26 @@ def default_output(build: Build) -> Path:
 def left_for_review(report: CurationReport, changes: Sequence[Change]) -> tuple[Defect, ...]:
     """The defects the changes did not fix, on rows that are still in the list."""
     removed = {c.line for c in changes if c.after is None}
-    fixed = {(c.line, c.kind) for c in changes}
+    fixed = {(c.line, c.kind) for c in changes if c.kind != KEPT}
     return tuple(d for d in report.defects if d.line not in removed and (d.line, d.kind) not in fixed)
 
 
 def changes_markdown(output: Path, changes: Sequence[Change], left: Sequence[Defect], diff: str) -> str:
     """What `tfkg curate --fix` prints: a summary line, each change, the defects left, the diff."""
     removed = sum(c.after is None for c in changes)
+    edits = [c for c in changes if c.kind != KEPT]
+    kept = [c for c in changes if c.kind == KEPT]
     out = [
-        f"wrote {output}: {len(changes)} changes ({removed} duplicate rows removed); "
-        f"{len(left)} defects left for review",
+        f"wrote {output}: {len(edits)} changes ({removed} duplicate rows removed); "
+        f"{len(left) + len(kept)} left for review",
         "",
         "## Changes",
         "",
-        *[f"- line {c.line} [{c.kind}]: {c.detail}" for c in changes],
+        *[f"- line {c.line} [{c.kind}]: {c.detail}" for c in edits],
         "",
         "## Left for review",
         "",
+        *[f"- line {c.line} [duplicate]: {c.detail}" for c in kept],
         *[f"- line {d.line} [{d.kind}]: {d.detail}" for d in left],
         "",
         "## Diff",
