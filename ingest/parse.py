@@ -79,6 +79,7 @@ NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 # Bold paragraphs used as headings sit below every real heading level.
 PSEUDO_HEADING_LEVEL = 7
 MAX_BOLD_HEADING_WORDS = 8
+ALMOST_LIST_ITEM = re.compile(r"^\s{0,3}-[\[【(*`]")
 HTML_TAG = re.compile(r"<[^<>]+>")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
@@ -236,6 +237,10 @@ class _ListParser:
 
     def run(self, sha256: str) -> ParsedList:
         self._walk(self.md.parse(self.text))
+        for number, line in enumerate(self.lines, start=1):
+            if ALMOST_LIST_ITEM.match(line):
+                self.warn(number, "line starts like a list item but has no space after the dash; "
+                                  "markdown reads it as part of the text above")
         return ParsedList(
             file=self.file,
             sha256=sha256,

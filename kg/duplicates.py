@@ -323,7 +323,8 @@ def _paper_group(members: list[Entry], evidence: list[Evidence], certain: bool, 
     suspect = {e.line: date_conflict(e.venue, e.arxiv_id, months) for e in members}
     best = min(
         members,
-        key=lambda e: (suspect[e.line] is not None, VENUE_KIND_RANK[e.venue.kind], not e.title, -len(e.links), e.line),
+        key=lambda e: (suspect[e.line] is not None, VENUE_KIND_RANK[e.venue.kind], not e.title, -len(e.links),
+                       -len(e.title), e.line),
     )
     links = tuple(dict.fromkeys(link.url for e in [best, *members] for link in e.links))
     canonical = Canonical(best.line, best.title, best.venue.raw, links, _paper_reason(best, members, suspect))
@@ -355,12 +356,16 @@ def _paper_reason(best: Entry, members: list[Entry], suspect: dict[int, str | No
     preprints = [e for e in others if VENUE_KIND_RANK[e.venue.kind] > VENUE_KIND_RANK[best.venue.kind]]
     if preprints:
         names = ", ".join(f"{e.venue.raw or 'no venue'} (line {e.line})" for e in preprints)
-        return f"peer-reviewed venue {best.venue.raw} over {names}"
+        reviewed = best.venue.kind in ("conference", "journal", "workshop")
+        return f"{'peer-reviewed' if reviewed else 'named'} venue {best.venue.raw} over {names}"
     if all(" ".join(e.raw.split()) == " ".join(best.raw.split()) for e in others):
         return "exact repeat: the first row is kept"
     if any(len(e.links) < len(best.links) for e in others):
         return f"same venue; this row has the most links ({len(best.links)})"
-    return "same venue and links; the first row is kept"
+    if any(len(e.title) < len(best.title) for e in others):
+        return "same venue; this row has the fullest title"
+    same_links = all({link_key(x.url) for x in e.links} == {link_key(x.url) for x in best.links} for e in others)
+    return f"same venue{' and links' if same_links else ', other links'}; the first row is kept"
 
 
 def _dataset_group(members: list[DatasetEntry], evidence: list[Evidence], certain: bool) -> DuplicateGroup:

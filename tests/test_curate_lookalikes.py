@@ -51,6 +51,13 @@ def test_fix_removes_a_duplicate_only_within_its_category_and_with_its_links(
     kept = {c.line: c.detail for c in changes if c.kind == "kept"}
     assert "another category" in kept[19]  # the Text-driven listing stays
     assert "lacks its links https://arxiv.org/abs/2305.44444" in kept[12]  # the arXiv row has no cell to go to
-    assert not [c for c in changes if c.after is None]
+    assert sorted(c.line for c in changes if c.after is None) == [25, 27]  # the Reenactment twins below
     fixed = parse_text(apply_changes(text, changes), "fixed.md", "", vocab)
     assert {e.arxiv_id for e in parsed.entries} <= {e.arxiv_id for e in fixed.entries}
+
+
+def test_the_kept_row_is_the_most_complete_and_the_reason_says_why(report: CurationReport) -> None:
+    groups = {g.lines: g.canonical for g in report.duplicates if g.certain}
+    assert groups[(25, 26)].line == 26 and groups[(25, 26)].reason == "same venue; this row has the fullest title"
+    assert groups[(27, 28)].line == 28
+    assert groups[(27, 28)].reason == "named venue Arxiv2021 over no venue (line 27)"  # arXiv is not peer review
