@@ -35,6 +35,7 @@ from kg.vocab import Vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+DEFECT_LABELS = CORPUS / "defect_labels.json"
 FIELDS = ("title", "arxiv", "year", "venue", "code")
 
 
@@ -139,12 +140,14 @@ def _curation(parsed: ParsedList, text: str, truth: dict[str, Any], vocab: Vocab
               misses: list[tuple[str, int, Any, Any]]) -> dict[str, Any]:
     """Duplicate precision and recall by pairs, look-alikes merged, and what the fix lost."""
     report = curate_parsed(parsed, text, vocab, DATA_DIR)
+    lines = text.splitlines()
     predicted = _pairs([list(g.lines) for g in report.duplicates if g.certain and g.kind == "paper"])
     expected = _pairs(truth.get("duplicate_groups", []))
     lookalikes = {tuple(sorted(pair)) for pair in truth.get("lookalike_pairs", [])}
     hits = predicted & expected
     misses += [("duplicate_false", a, b, None) for a, b in sorted(predicted - expected)]
     misses += [("duplicate_missed", a, b, None) for a, b in sorted(expected - predicted)]
+    defects = [(d.kind, lines[d.line - 1]) for d in report.defects]
     linked = {row["line"]: row["links_paper"] for row in truth["papers"] if "links_paper" in row}
     reported = [d.line for d in report.defects if d.kind == "missing_paper_link" and d.line in linked]
     false_reports = [line for line in reported if linked[line]]
@@ -171,6 +174,7 @@ def _curation(parsed: ParsedList, text: str, truth: dict[str, Any], vocab: Vocab
         "missing_link_precision": _ratio(len(reported) - len(false_reports), len(reported)),
         "missing_link_recall": _ratio(len(reported) - len(false_reports),
                                       sum(1 for has_link in linked.values() if not has_link)),
+        "defects": defects,
         "fix_lost_arxiv": len(before_ids - after_ids),
         "fix_lost_rows": len(lost_rows),
     }
@@ -206,6 +210,25 @@ def overall(scores: list[ListScore]) -> dict[str, Any]:
     return result
 
 
+def defect_precision(scores: list[ListScore]) -> dict[str, dict[str, Any]]:
+    """Per defect kind: reports, how many the judges' labels cover, how many they found true, precision.
+    Labels (tests/fixtures/corpus/defect_labels.json) are matched by list, kind and row text."""
+    labels = json.loads(DEFECT_LABELS.read_text(encoding="utf-8"))["labels"]
+    truth = {(x["list"], x["kind"], " ".join(x["row"].split())): x["true"] for x in labels}
+    table: dict[str, dict[str, Any]] = {}
+    for s in scores:
+        for kind, row in s.counts["defects"]:
+            entry = table.setdefault(kind, {"reports": 0, "labelled": 0, "true": 0})
+            entry["reports"] += 1
+            verdict = truth.get((s.slug, kind, " ".join(row.split())))
+            if verdict is not None:
+                entry["labelled"] += 1
+                entry["true"] += verdict
+    for entry in table.values():
+        entry["precision"] = _ratio(entry["true"], entry["labelled"])
+    return dict(sorted(table.items()))
+
+
 COLUMNS = ("papers", "title", "arxiv", "year", "venue", "code", "missing", "non_papers_as_papers",
            "duplicate_precision", "duplicate_recall", "lookalikes_merged", "missing_link_precision", "fix_lost_arxiv",
            "fix_lost_rows")
@@ -239,11 +262,16 @@ def main(split: str | None, only: str | None, show: str, as_json: bool) -> None:
     vocab = Vocabulary.load(DATA_DIR)
     slugs = [only] if only else corpus_lists(split)
     scores = [score_list(slug, vocab) for slug in slugs]
+    precision = defect_precision(scores)
     if as_json:
-        click.echo(json.dumps({"lists": {s.slug: {"split": s.split, **s.counts} for s in scores},
-                               "overall": overall(scores)}, indent=2))
+        lists = {s.slug: {"split": s.split, **{k: v for k, v in s.counts.items() if k != "defects"}} for s in scores}
+        click.echo(json.dumps({"lists": lists, "overall": overall(scores), "defects": precision}, indent=2))
     else:
         click.echo(table(scores))
+        click.echo("\n| defect kind | reports | labelled | true | precision |\n|---|---|---|---|---|")
+        for kind, entry in precision.items():
+            click.echo(f"| {kind} | {entry['reports']} | {entry['labelled']} | {entry['true']} | "
+                       f"{_show(entry['precision'])} |")
     if show != "none":
         for s in scores:
             for kind, line, expected, got in s.misses:

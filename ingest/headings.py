@@ -25,7 +25,8 @@ NON_PAPER_WORDS = frozenset({
     "tutorials", "course", "courses", "lecture", "lectures", "blog", "blogs", "podcast", "podcasts", "workshop",
     "workshops", "challenge", "challenges", "competition", "competitions", "community", "related", "awesome",
     "list", "lists", "repo", "repos", "repositories", "repository", "links", "link", "useful", "sponsor",
-    "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap", "plan", "plans",
+    "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap",
+    "code", "codes", "implementation", "implementations", "plan", "plans",
     "announcement", "announcements", "people", "group", "groups", "lab", "labs",
 })
 FILLER_WORDS = frozenset({

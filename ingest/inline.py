@@ -159,9 +159,10 @@ class RowReader:
                 if self.venue_tag(label) and not _is_web(piece.href):
                     row.venue_tags.append(label)
                     continue
-                # Links in italics are authors; a row that opens in bold has its title there.
+                # Links in italics are authors; a row that opens in bold has its title there; a link after
+                # the row's first resource link is one more resource ("[Paper](..) [Pretrained](..)").
                 if (title_link is None and not bold_title and not piece.emphasis and not self.is_generic(label)
-                        and not self.venue_tag(label)):
+                        and not self.venue_tag(label) and not row.links):
                     title_link = (label, piece.href)
                     text_parts.append("\x00")  # where the title link stood
                     continue

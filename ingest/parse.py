@@ -403,7 +403,8 @@ class _ListParser:
                 cell.links.append(("", url))
                 cell.pieces.append(Piece("link", "", url))
                 seen.add(url)
-        stray = re.sub(r"https?://\S+", "", leftover)
+        # Enumerations in prose ("1) ... 2) ...") close no bracket.
+        stray = re.sub(r"https?://\S+|(?<![\w(])\w\)", "", leftover)
         cell.malformed = (
             stray.count("[") != stray.count("]")
             or stray.count("(") != stray.count(")")
@@ -707,7 +708,9 @@ class _ListParser:
             before = text[max(0, match.start() - 40) : match.start()]
             if UNDER_REVIEW.search(before):
                 continue
-            words = re.findall(r"[\w&@'\-]+", before)
+            # The name stands right before the year ("CVPR 2023", "ACM MM, 2021"), not a sentence away.
+            adjacent = re.search(r"([\w&@'\-]+(?:\s+[\w&@'\-]+){0,2})[\s,'’(]*$", before)
+            words = adjacent.group(1).split() if adjacent else []
             after = re.match(r"\s*(workshops?)\b", text[match.end() :], re.IGNORECASE)
             for size in (3, 2, 1):
                 name = " ".join(words[-size:]) if len(words) >= size else ""

@@ -195,8 +195,11 @@ def _link_title_mismatch(entry: Entry, titles: dict[int, str], fetched_titles: S
 
 
 def _paper_links(entry: Entry) -> tuple[Link, ...]:
-    """Links to the paper itself: title, paper or mixed columns, not code hosts."""
-    return tuple(link for link in entry.links_in("title", "paper", "links") if link.kind not in CODE_HOSTS)
+    """Links to the paper itself: title, paper or mixed columns, not code hosts; and a PDF anywhere
+    (a paper's PDF is often kept on its project site or in its repository)."""
+    return tuple(link for link in entry.links
+                 if (link.column in ("title", "paper", "links") and link.kind not in CODE_HOSTS)
+                 or urlsplit(link.url).path.lower().endswith(".pdf"))
 
 
 def _what(link: Link) -> str:

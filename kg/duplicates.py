@@ -320,7 +320,10 @@ def _paper_group(members: list[Entry], evidence: list[Evidence], certain: bool, 
                 key=lambda v: " ".join(sorted(link_key(u) for u in v.split())),
             )
         )
-    suspect = {e.line: date_conflict(e.venue, e.arxiv_id, months) for e in members}
+    # Within a group, any venue that predates the paper's arXiv posting speaks less for it than one that
+    # does not, however short the gap: the grace period is for reporting defects, not for choosing.
+    strict = VenueMonths(months.months, grace=0)
+    suspect = {e.line: date_conflict(e.venue, e.arxiv_id, strict) for e in members}
     best = min(
         members,
         key=lambda e: (suspect[e.line] is not None, VENUE_KIND_RANK[e.venue.kind], not e.title, -len(e.links),

