@@ -162,6 +162,17 @@ def similar(paper_id: str, top: int, as_json: bool, build_dir: Path, **filter_va
     print_response(response, as_json, f"papers similar to {source.title} ({source.id})")
 
 
+def protected_paths(build_dir: Path) -> tuple[list[Path], list[Path]]:
+    """What an output must never replace: the list the build was made from (and the configured one),
+    and the folders tfkg manages (the build and the cache)."""
+    from kg.store import read_manifest
+
+    manifest = read_manifest(build_dir) or {}
+    built_from = manifest.get("inputs", {}).get("list", {}).get("path")
+    inputs = [settings.get_path("list"), *([Path(built_from)] if built_from else [])]
+    return inputs, [build_dir, settings.get_path("cache_dir")]
+
+
 @main.command()
 @build_option
 @click.option("--json", "as_json", is_flag=True,
@@ -195,8 +206,12 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
         plan_fixes,
         unified_diff,
     )
-    from kg.store import atomic_write_text, load_build
+    from kg.output import check_output_path, write_output
+    from kg.store import load_build
 
+    inputs, folders = protected_paths(build_dir)
+    if output is not None:
+        check_output_path(output, inputs, folders)
     build = load_build(build_dir)
     report = make_report(build, data_dir)
     if not fix:
@@ -204,17 +219,15 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
         if output is None:
             click.echo(text, nl=False)
         else:
-            atomic_write_text(output, text)
-            click.echo(f"wrote {output}", err=True)
+            click.echo(f"wrote {write_output(output, text, inputs, folders)}", err=True)
         return
     list_path, original = read_list(build)
     target = output or default_output(build)
-    if target.resolve() == list_path.resolve():
-        raise UserError(f"{target}: is the input list; --fix never overwrites it, give another -o FILE")
+    check_output_path(target, [*inputs, list_path], folders)
     changes = plan_fixes(build.parsed, report, original)
     fixed = apply_changes(original, changes)
     diff = unified_diff(original, fixed, str(list_path), str(target))
-    atomic_write_text(target, fixed)
+    write_output(target, fixed, [*inputs, list_path], folders)
     left = left_for_review(report, changes)
     if as_json:
         click.echo(json.dumps(changes_json(target, changes, left, diff), indent=2, ensure_ascii=False))
@@ -240,7 +253,8 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
               help="Turtle, N-Triples, JSON-LD, RDF/XML, TriG (provenance in a named graph), or the papers "
                    "as BibTeX or CSV.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE",
-              help="Write to FILE (atomically) instead of stdout.")
+              help="Write to FILE (atomically; a device or pipe is written through; - is stdout) instead of "
+                   "stdout. Never the list being read, nor a file in the build or cache folder.")
 @click.option("--validate", is_flag=True,
               help="Check the slice against the SHACL shapes (data/shapes.ttl) first; write nothing if it fails.")
 @build_option
@@ -266,7 +280,6 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
     from kg.export import (
         NonConforming,
         around_slice,
-        check_output,
         construct_slice,
         filter_slice,
         query_slice,
@@ -274,8 +287,9 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         type_slice,
         whole_graph,
     )
+    from kg.output import check_output_path, write_output
     from kg.search_cli import filters_from_options
-    from kg.store import atomic_write_text, load_build
+    from kg.store import load_build
 
     filters = filters_from_options(**filter_values)
     chosen_kinds = [name for name, given in (("QUERY or filters", bool(query) or not filters.is_empty),
@@ -287,8 +301,9 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         raise UserError("--hops goes with --around NODE_ID")
     if top is not None and not query:
         raise UserError("--top goes with a QUERY (filters alone export every paper that passes them)")
+    inputs, folders = protected_paths(build_dir)
     if output is not None:
-        check_output(output)
+        check_output_path(output, inputs, folders)
     query_text = ""
     if construct is not None:
         try:
@@ -324,9 +339,9 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
     if output is None:
         click.echo(result.text, nl=False)
     else:
-        atomic_write_text(output, result.text)
+        where = write_output(output, result.text, inputs, folders)
         triples = "" if result.triples is None else f"{result.triples} triples, "
-        click.echo(f"tfkg: wrote {output}: {chosen.description}, {triples}{result.papers} papers", err=True)
+        click.echo(f"tfkg: wrote {where}: {chosen.description}, {triples}{result.papers} papers", err=True)
 
 
 @main.command()

@@ -298,10 +298,3 @@ class NonConforming(ExportError):
                          f"{validation.violations} violation(s), listed above; nothing was written")
 
 
-def check_output(path: Path) -> None:
-    """Refuse an output path in a missing folder or naming a folder, before any work is done."""
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name to write to")
-    if not path.parent.is_dir():
-        raise ExportError(f"{path}: folder {path.parent} does not exist; create it first or write elsewhere")
-

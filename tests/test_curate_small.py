@@ -206,7 +206,7 @@ def test_cli_fix_writes_a_copy_and_never_the_input(tmp_path: Path, vocab: Vocabu
     assert default.exists() and result.output.startswith(f"wrote {default}: ")
     assert "```diff" in result.output and "[duplicate]" in result.output
     refused = runner.invoke(main, ["curate", "--build", str(build.folder), "--fix", "-o", str(listed)])
-    assert refused.exit_code == 1 and "never overwrites it" in refused.output
+    assert refused.exit_code == 1 and "is the list being read" in refused.output
     assert listed.read_text(encoding="utf-8") == before
     as_json = json.loads(runner.invoke(main, ["curate", "--build", str(build.folder), "--fix", "--json"]).output)
     assert set(as_json) == {"output", "changes", "left_for_review", "diff"}
