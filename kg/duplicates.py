@@ -52,6 +52,10 @@ class Thresholds:
 
 
 MAX_NAME_WORDS = 3
+NUMBERING_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "first", "second", "third",
+    "fourth", "fifth", "ii", "iii", "iv", "vi", "vii", "viii", "ix", "plus", "pp",
+})
 
 
 @dataclass(frozen=True)
@@ -183,11 +187,18 @@ def _paper_evidence(
         for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
             if keys[i] and keys[j] and keys[i] != keys[j]:
                 score = round(float(scores[i][j]), 1)
-                strong = score >= thresholds.strong_title
+                strong = score >= thresholds.strong_title and not _tells_apart(normalised[i], normalised[j])
                 evidence.append(Evidence("title_similarity", (lines[i], lines[j]), f"{score:g}", strong, score))
     if embeddings is not None:
         evidence += _embedding_evidence(entries, papers, embeddings, thresholds.embedding)
     return sorted(evidence, key=lambda e: (e.lines, EVIDENCE_ORDER.index(e.kind)))
+
+
+def _tells_apart(a: str, b: str) -> bool:
+    """Whether two nearly equal titles differ in a word that numbers a work: a digit, a number word, a
+    roman numeral, "plus" or "++" ("... Part One" / "... Part Two", "GeneFace" / "GeneFace++")."""
+    differing = set(a.split()) ^ set(b.split())
+    return any(word in NUMBERING_WORDS or any(char.isdigit() or char == "+" for char in word) for word in differing)
 
 
 def _same_work(a: Entry, b: Entry, kind: str, thresholds: Thresholds) -> bool:

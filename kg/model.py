@@ -26,6 +26,8 @@ EntryFlag = Literal["malformed_markdown", "placeholder", "missing_title", "unkno
 """Problems the parser saw in a row. A flagged row is still parsed as far as possible, never dropped."""
 
 CODE_HOSTS: frozenset[str] = frozenset({"github", "gitlab", "huggingface"})
+PAPER_COLUMNS: frozenset[str] = frozenset({"title", "paper", "links"})
+"""The columns whose arXiv link is the row's own paper."""
 
 
 @dataclass(frozen=True)
@@ -128,12 +130,10 @@ class Entry:
 
     @property
     def arxiv_id(self) -> str | None:
-        """The arXiv id of the row's paper: from the title or paper column first, else any column."""
-        ranked = sorted(
-            (link for link in self.links if link.arxiv_id),
-            key=lambda link: link.column not in ("title", "paper", "links"),
-        )
-        return ranked[0].arxiv_id if ranked else None
+        """The arXiv id of the row's paper: of an arXiv link written as the title, in the paper column or in
+        a mixed links column. One in a code, project or dataset column is another paper's (a dataset's
+        paper, the code's origin) and never identifies this row."""
+        return next((link.arxiv_id for link in self.links if link.arxiv_id and link.column in PAPER_COLUMNS), None)
 
     def links_in(self, *columns: LinkColumn) -> tuple[Link, ...]:
         """The row's links written in the given columns."""

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +24,8 @@ from kg.model import Concept, Venue, VenueFamily
 VOCAB_FILES = ("venues.toml", "concepts.toml", "datasets.toml")
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 SHORT_YEAR = re.compile(r"'(\d\d)(?!\d)")
+SLUG_LENGTH = 120
+SLUG_HASH_LENGTH = 10
 PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "none", "tbd", "todo", "?", "null"})
 # Words written beside a venue that do not change which venue it is.
 VENUE_DECORATIONS = frozenset({
@@ -77,8 +80,19 @@ def alias_key(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """A stable id from a name or title: "DiffTalk: Crafting..." -> "difftalk-crafting-..."."""
-    return "-".join(normalise_text(text).replace("+", "plus").split())[:120] or "untitled"
+    """A stable, unique id from a name or title: "DiffTalk: Crafting..." -> "difftalk-crafting-...".
+
+    Accents are dropped ("Über" -> "uber"), letters of other scripts kept ("语音驱动"); a slug longer than
+    SLUG_LENGTH, or one with no letter or digit at all (emoji), ends in a hash of the whole text, so two
+    titles that differ anywhere get two ids.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("+", "plus"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    slug = "-".join(re.findall(r"[^\W_]+", plain))
+    if slug and len(slug) <= SLUG_LENGTH:
+        return slug
+    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:SLUG_HASH_LENGTH]
+    return f"{slug[:SLUG_LENGTH].rstrip('-') or 'untitled'}-{digest}"
 
 
 class TermMatcher:
