@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -23,6 +24,7 @@ from markdown_it.token import Token
 from ingest.headings import heading_year, section_kind
 from ingest.inline import Piece, RowReader, RowText, year_of
 from ingest.links import BARE_URL, make_link
+from kg import settings
 from kg.errors import UserError
 from kg.model import (
     CODE_HOSTS,
@@ -80,6 +82,14 @@ NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 PSEUDO_HEADING_LEVEL = 7
 MAX_BOLD_HEADING_WORDS = 8
 ALMOST_LIST_ITEM = re.compile(r"^\s{0,3}-[\[【(*`]")
+# Link targets markdown-it refuses to make links of (and so would drop without a word).
+UNSAFE_LINK = re.compile(
+    r"\[(?P<label>[^\[\]]*)\]\(\s*(?P<target>(?:javascript|vbscript|data|file):(?:[^()\s]|\([^()]*\))*)\)",
+    re.IGNORECASE,
+)
+# Inline tags that only format text; any other inline HTML is left out of the row with a warning.
+FORMATTING_TAG = re.compile(r"</?(?:b|i|em|strong|sup|sub|span|font|u|s|del|code|small|big|mark|a|img|p|div|center)\b",
+                            re.IGNORECASE)
 HTML_TAG = re.compile(r"<[^<>]+>")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
@@ -116,6 +126,8 @@ class Cell:
     malformed: bool = False
     placeholder: bool = False
     pieces: list[Piece] = field(default_factory=list)
+    stripped_html: list[str] = field(default_factory=list)
+    unsafe_links: list[str] = field(default_factory=list)
 
 
 def read_list_text(path: Path) -> tuple[str, str]:
@@ -126,6 +138,12 @@ def read_list_text(path: Path) -> tuple[str, str]:
         raise ListError(f"{path}: is a directory, not a markdown file")
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise ListError(f"{path}: not a markdown file (expected .md, got {path.suffix!r})")
+    if not stat.S_ISREG(path.stat().st_mode):  # a device or a pipe would be read forever or block
+        raise ListError(f"{path}: not a regular file (a device, pipe or socket); give a markdown file")
+    limit = settings.get_number("max_list_mb")
+    if path.stat().st_size > limit * 1_000_000:
+        raise ListError(f"{path}: {path.stat().st_size / 1e6:.1f} MB is over the {limit:g} MB limit "
+                        f"({settings.SETTINGS['max_list_mb'].env}); is this a list of papers?")
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise ListError(f"{path}: not a markdown file (binary content)")
@@ -347,6 +365,9 @@ class _ListParser:
     def parse_inline(self, source: str) -> Cell:
         """Plain text, links, code spans and pieces of an inline markdown fragment, and whether it is broken."""
         cell = Cell(text="")
+        # A link to a script or inline data is no link: its label stays as text, its target is warned about.
+        cell.unsafe_links = [m.group("target") for m in UNSAFE_LINK.finditer(source)]
+        source = UNSAFE_LINK.sub(lambda m: m.group("label"), source)
         outside: list[str] = []
         label: list[str] | None = None
         href = ""
@@ -384,6 +405,8 @@ class _ListParser:
             elif child.type == "html_inline":
                 if re.match(r"<br\s*/?>", child.content, re.IGNORECASE):
                     cell.pieces.append(Piece("break", ""))
+                elif not FORMATTING_TAG.match(child.content):
+                    cell.stripped_html.append(child.content)
                 outside.append(" ")
             elif child.type == "image":
                 images.add(str(child.attrs.get("src", "")))
@@ -424,12 +447,17 @@ class _ListParser:
     def web_links(self, line: int, cell: Cell) -> list[tuple[str, str]]:
         """The cell's links to web addresses; a link to anything else is warned about and left out
         (anchors within the list are navigation and left out silently)."""
+        for target in cell.unsafe_links:
+            self.warn(line, f"link to {target!r} dropped: only web addresses are kept")
+        for tag in cell.stripped_html:
+            self.warn(line, f"inline HTML {tag[:60]!r} left out of the row")
+        cell.unsafe_links, cell.stripped_html = [], []  # said once
         kept = []
         for label, href in cell.links:
             if href.lower().startswith(("http://", "https://")):
                 kept.append((label, href))
             elif href and not href.startswith("#"):
-                self.warn(line, f"link {label!r} points to {href!r}, which is not a web address; left out")
+                self.warn(line, f"link {label!r} points to {href[:80]!r}, which is not a web address; left out")
         return kept
 
     def make_links(self, line: int, cell: Cell, column: LinkColumn) -> list[Link]:

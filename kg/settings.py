@@ -52,6 +52,8 @@ SETTINGS: dict[str, Setting] = {
                 "Seconds between Semantic Scholar requests (its published rate: one request per second)."),
         Setting("http_timeout", "TFKG_HTTP_TIMEOUT", "15",
                 "Seconds to wait for an API response before retrying it."),
+        Setting("max_list_mb", "TFKG_MAX_LIST_MB", "50",
+                "Largest list file read, in megabytes (the bundled list is 0.05 MB); a larger one is refused."),
         Setting("http_retries", "TFKG_HTTP_RETRIES", "3",
                 "Retries of an API request after a timeout, 429 or 5xx (each wait doubles; Retry-After is honoured)."),
     )

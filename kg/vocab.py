@@ -53,6 +53,8 @@ def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
     ("20233") gives its first four digits, with a note."""
     match = YEAR.search(text)
     if match:
+        if re.search(r"(?:^|\s)[-–—]\s*$", text[: match.start()]):  # "CVPR -2023": a stray dash or minus
+            notes.append(f"read {text[match.start() - 1 : match.end()].strip()!r} as {match.group(1)}")
         return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
     match = SHORT_YEAR.search(text)
     if match:

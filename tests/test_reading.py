@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -139,3 +140,41 @@ def test_section_counts_add_up_when_year_headings_repeat(vocab: Vocabulary) -> N
     counts = entries_per_section(parsed.sections)
     assert counts["2023 (line 5)"] == 1 and counts["2023 (line 13)"] == 1
     assert sum(counts.values()) == len(parsed.entries)
+
+
+def test_two_digit_years_get_a_century_and_odd_years_a_warning(vocab: Vocabulary) -> None:
+    assert vocab.parse_venue("NeurIPS'99").year == 1999
+    assert vocab.parse_venue("NeurIPS'19").year == 2019
+    odd = vocab.parse_venue("CVPR -2023")
+    assert (odd.family, odd.year, odd.note) == ("CVPR", 2023, "read '-2023' as 2023")
+    assert vocab.parse_venue("CVPR 2020-2021").note is None
+
+
+def test_devices_pipes_and_huge_files_are_refused(vocab: Vocabulary, tmp_path, monkeypatch) -> None:
+    import os
+
+    from ingest.parse import ListError
+
+    with pytest.raises(ListError, match="not a regular file"):
+        parse_list(Path("/dev/zero"), vocab)
+    fifo = tmp_path / "list.md"
+    os.mkfifo(fifo)
+    with pytest.raises(ListError, match="not a regular file"):
+        parse_list(fifo, vocab)
+    big = tmp_path / "big.md"
+    big.write_text("| title |\n| --- |\n| A Paper Title Here |\n" * 40_000, encoding="utf-8")
+    monkeypatch.setenv("TFKG_MAX_LIST_MB", "1")
+    with pytest.raises(ListError, match="over the 1 MB limit"):
+        parse_list(big, vocab)
+
+
+def test_script_links_and_inline_html_are_warned_about(vocab: Vocabulary) -> None:
+    from ingest.parse import parse_text
+
+    text = ("# L\n\n## Papers\n\n"
+            "- [A Paper With a Script Link](javascript:alert(1)) [paper](https://arxiv.org/abs/2301.00001)\n"
+            "- A Paper With <script>x</script> Inline Script Tags [paper](https://arxiv.org/abs/2301.00002)\n")
+    parsed = parse_text(text, "mini.md", "", vocab)
+    assert any("javascript:alert(1)" in m and "dropped" in m for m in warned(parsed, 5))
+    assert parsed.entries[0].title == "A Paper With a Script Link"
+    assert any("<script>" in m for m in warned(parsed, 6))
