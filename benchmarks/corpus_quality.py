@@ -250,7 +250,8 @@ def _show(value: Any) -> str:
 
 
 @click.command()
-@click.option("--split", type=click.Choice(["dev", "test"]), help="Only the lists of this split.")
+@click.option("--split", type=click.Choice(["dev", "test", "holdout"]),
+              help="Only the lists of this split (holdout: lists added after the rules were last changed).")
 @click.option("--list", "only", help="Only this list (its slug).")
 @click.option("--show", type=click.Choice(["none", "all", *FIELDS, "missing", "non_paper", "duplicate_false",
                                            "duplicate_missed", "fix_lost_row", "missing_paper_link_false"]),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ingest.links import classify
-from kg.model import LinkColumn
+from kg.model import PAPER_KINDS, LinkColumn
 from kg.vocab import YEAR, Vocabulary, alias_key, century
 
 PieceKind = Literal["text", "link", "code", "break", "venue"]
@@ -302,7 +302,7 @@ def _host_role(href: str) -> LinkColumn | None:
     kind = classify(href, "other")
     if kind in ("github", "gitlab", "huggingface"):
         return "code"
-    if kind in ("arxiv", "cvf", "ieee", "acm", "openreview"):
+    if kind in PAPER_KINDS:
         return "paper"
     if kind == "project":
         return "project"

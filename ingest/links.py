@@ -21,6 +21,13 @@ HOST_KINDS: tuple[tuple[str, LinkKind], ...] = (
     ("openreview.net", "openreview"),
     ("gitlab.com", "gitlab"),
     ("huggingface.co", "huggingface"),
+    *((host, "publisher") for host in (
+        "link.springer.com", "ecva.net", "aaai.org", "ojs.aaai.org", "ijcai.org", "papers.nips.cc",
+        "proceedings.neurips.cc", "proceedings.mlr.press", "aclanthology.org", "isca-speech.org",
+        "sciencedirect.com", "onlinelibrary.wiley.com", "nature.com", "science.org", "bmva.org", "mdpi.com",
+        "semanticscholar.org", "doi.org", "researchgate.net", "pubs.acs.org", "jmlr.org", "iopscience.iop.org",
+        "diglib.eg.org", "dblp.org", "paperswithcode.com",
+    )),
 )
 
 

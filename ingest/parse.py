@@ -28,6 +28,7 @@ from kg import settings
 from kg.errors import UserError
 from kg.model import (
     CODE_HOSTS,
+    PAPER_KINDS,
     DatasetEntry,
     Entry,
     EntryFlag,
@@ -94,7 +95,6 @@ HTML_TAG = re.compile(r"<[^<>]+>")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
 DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
-PAPER_HOSTS = frozenset({"arxiv", "cvf", "ieee", "acm", "openreview"})
 # A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
 MIN_BULLET_TITLE_WORDS = 3
 
@@ -109,7 +109,7 @@ def _is_bold_heading(cell: Cell) -> bool:
 def _paper_links(links: list[Link]) -> list[Link]:
     """Links that point to a paper: arXiv and paper hosts anywhere, anything but code in a paper column."""
     return [link for link in links
-            if link.kind in PAPER_HOSTS or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
+            if link.kind in PAPER_KINDS or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
 
 
 class ListError(UserError):

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from ingest.parse import PLACEHOLDER_LABEL
 from kg.duplicates import DuplicateGroup, title_similarity
-from kg.model import CODE_HOSTS, DatasetEntry, Entry, Link, MetricEntry, Paper
+from kg.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
 from kg.rows import TableRow, table_row
 from kg.venue_dates import VenueMonths, date_conflict
 from kg.vocab import PLACEHOLDERS, YEAR, alias_key, normalise_text
@@ -199,13 +199,13 @@ def _paper_links(entry: Entry) -> tuple[Link, ...]:
     (a paper's PDF is often kept on its project site or in its repository)."""
     return tuple(link for link in entry.links
                  if (link.column in ("title", "paper", "links") and link.kind not in CODE_HOSTS)
-                 or urlsplit(link.url).path.lower().endswith(".pdf"))
+                 or link.kind in PAPER_KINDS or urlsplit(link.url).path.lower().endswith(".pdf"))
 
 
 def _what(link: Link) -> str:
     if link.kind == "arxiv":
         return "an arXiv paper"
-    if link.kind in ("cvf", "ieee", "acm", "openreview"):
+    if link.kind in PAPER_KINDS:
         return f"a paper on {link.kind}"
     return "a web page, not a code host"
 

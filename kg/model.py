@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
 LinkKind = Literal[
-    "arxiv", "cvf", "ieee", "acm", "openreview", "github", "gitlab", "huggingface", "project", "other"
+    "arxiv", "cvf", "ieee", "acm", "openreview", "publisher", "github", "gitlab", "huggingface", "project", "other"
 ]
-"""What a URL points to. Hosts decide most kinds; "project" is an unknown host in a project column."""
+"""What a URL points to. Hosts decide most kinds ("publisher": another publisher or proceedings site such
+as Springer, AAAI, NeurIPS, ACL Anthology); "project" is an unknown host in a project column."""
 
 LinkColumn = Literal["title", "paper", "code", "project", "links", "dataset", "other"]
 """Which column (or bullet part) of a row a link was written in."""
@@ -26,6 +27,8 @@ EntryFlag = Literal["malformed_markdown", "placeholder", "missing_title", "unkno
 """Problems the parser saw in a row. A flagged row is still parsed as far as possible, never dropped."""
 
 CODE_HOSTS: frozenset[str] = frozenset({"github", "gitlab", "huggingface"})
+PAPER_KINDS: frozenset[str] = frozenset({"arxiv", "cvf", "ieee", "acm", "openreview", "publisher"})
+"""Link kinds that point to a paper, whatever the label or column says."""
 PAPER_COLUMNS: frozenset[str] = frozenset({"title", "paper", "links"})
 """The columns whose arXiv link is the row's own paper."""
 

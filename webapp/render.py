@@ -34,6 +34,7 @@ LINK_LABELS = {
     "ieee": "IEEE",
     "acm": "ACM",
     "openreview": "OpenReview",
+    "publisher": "publisher",
     "github": "GitHub",
     "gitlab": "GitLab",
     "huggingface": "Hugging Face",
