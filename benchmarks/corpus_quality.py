@@ -142,7 +142,9 @@ def _curation(parsed: ParsedList, text: str, truth: dict[str, Any], vocab: Vocab
     report = curate_parsed(parsed, text, vocab, DATA_DIR)
     lines = text.splitlines()
     predicted = _pairs([list(g.lines) for g in report.duplicates if g.certain and g.kind == "paper"])
-    expected = _pairs(truth.get("duplicate_groups", []))
+    paper_lines = {row["line"] for row in truth["papers"]}
+    # Paper duplicates are scored here; a group may also name dataset rows (a dataset and its paper).
+    expected = {pair for pair in _pairs(truth.get("duplicate_groups", [])) if set(pair) <= paper_lines}
     lookalikes = {tuple(sorted(pair)) for pair in truth.get("lookalike_pairs", [])}
     hits = predicted & expected
     misses += [("duplicate_false", a, b, None) for a, b in sorted(predicted - expected)]
@@ -181,8 +183,10 @@ def _curation(parsed: ParsedList, text: str, truth: dict[str, Any], vocab: Vocab
 
 
 def _edited_in_place(entry: Entry, after: tuple[Entry, ...]) -> bool:
-    """A row the fix corrected rather than removed: the same title is still listed."""
-    return any(same_title(entry.title, other.title) for other in after)
+    """A row the fix corrected rather than removed: its title, or all its links, are still listed."""
+    links = {link.url for link in entry.links}
+    return any(same_title(entry.title, other.title) or (links and links == {link.url for link in other.links})
+               for other in after)
 
 
 def _pairs(groups: list[list[int]]) -> set[tuple[int, int]]:

@@ -67,7 +67,7 @@ def heading_year(title: str) -> int | None:
 def section_kind(title: str) -> SectionKind:
     """What the rows under a heading are: datasets, metrics, other (not papers) or papers."""
     words = heading_words(title)
-    if any(word in DATASET_WORDS for word in words):
+    if any(word in DATASET_WORDS for word in words) or words[-1:] == ["data"]:  # "Instruction data"
         return "datasets"
     if any(word in METRIC_WORDS for word in words):
         return "metrics"

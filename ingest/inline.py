@@ -59,6 +59,7 @@ BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】�
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
 MAX_ITALIC_VENUE_WORDS = 6
+NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s)")
 CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
     "towards", "toward",
@@ -107,6 +108,9 @@ class RowText:
     venue_tags: list[str] = field(default_factory=list)
     links: list[tuple[str, str, LinkColumn]] = field(default_factory=list)
     todo: bool = False
+    bold_title: bool = False
+    """The row opens with its title in bold (`**CLIP** — ...`): a name, however short, that the list
+    set apart as a title."""
 
 
 class RowReader:
@@ -144,7 +148,7 @@ class RowReader:
         row = RowText()
         text_parts: list[str] = []
         title_link: tuple[str, str] | None = None
-        bold_title = _opens_with_bold(pieces)
+        bold_title = row.bold_title = _opens_with_bold(pieces)
         for piece in _italic_venues(pieces):
             if piece.kind == "venue":
                 row.venue_tags.append(piece.text)
@@ -214,7 +218,7 @@ class RowReader:
         """A title written as text: bold text, a quoted title, or the text before the first link."""
         strong = self._take_venue_tags(_first_strong_run(pieces) or _first_italic_line(pieces), [])
         strong = strong.replace("\x01", " ").strip()
-        if len(strong.split()) >= 2 and not self.venue_tag(strong):
+        if (len(strong.split()) >= 2 or _opens_with_bold(pieces)) and not self.venue_tag(strong):
             return _clean_title(strong)
         quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
         if quoted and len(quoted.group(1).split()) >= 3:
@@ -256,9 +260,15 @@ def _italic_venues(pieces: list[Piece]) -> list[Piece]:
 
 
 def _opens_with_bold(pieces: list[Piece]) -> bool:
-    """Whether the row's first visible piece is bold text of two or more words."""
-    first = next((p for p in pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
-    return first is not None and first.kind == "text" and first.strong and len(_first_strong_run(pieces).split()) >= 2
+    """Whether the row opens with its title in bold: two or more bold words, or a bold name set off by a
+    dash or colon ("**CLIP** — The standard image-text backbone ...")."""
+    visible = [p for p in pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
+    if not visible or visible[0].kind != "text" or not visible[0].strong:
+        return False
+    if len(_first_strong_run(pieces).split()) >= 2:
+        return True
+    after = next((p for p in visible if not (p.kind == "text" and p.strong)), None)
+    return after is not None and after.kind == "text" and bool(NAME_SEPARATOR.match(after.text))
 
 
 def _continues(line: str, following: str) -> bool:

@@ -76,6 +76,9 @@ HEADER_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("project", ("project", "page", "website", "demo")),
     ("dataset", ("dataset",)),
 )
+# Words that make a header the title column, or a data set column, wherever they stand in it.
+TITLE_HEADER_WORDS = frozenset({"title", "work", "works", "method", "methods", "model", "models", "name"})
+DATASET_HEADER_WORDS = frozenset({"benchmark", "benchmarks", "dataset", "datasets"})
 PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
@@ -203,6 +206,11 @@ def column_role(header: str) -> str | None:
     for role, aliases in COLUMN_ALIASES.items():
         if key in aliases:
             return role
+    words = set(re.findall(r"[a-z]+", header.lower()))
+    if words & TITLE_HEADER_WORDS:  # "Representative work", "Model name"
+        return "title"
+    if words & DATASET_HEADER_WORDS:  # "Benchmark", "Training data"
+        return "dataset"
     found = [role for role, stems in HEADER_STEMS if any(stem in key for stem in stems)]
     if {"paper", "code"} <= set(found) or {"code", "project"} <= set(found):
         return "links"
@@ -782,7 +790,7 @@ class _ListParser:
         paper_link = any(link.column in ("title", "paper") and link.kind != "github" for link in links)
         if words >= MIN_BULLET_TITLE_WORDS and (links or venue_raw or year_of(cell.text.replace(read.title, ""))):
             return None
-        if venue_raw or (paper_link and any(link.arxiv_id for link in links)):
+        if venue_raw or (paper_link and any(link.arxiv_id for link in links)) or (read.bold_title and links):
             return None
         if not links:
             return "no link, no venue and a title of fewer than three words"

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from semanticscholar import SemanticScholar
@@ -26,6 +27,7 @@ from semanticscholar.SemanticScholarException import (
 
 from ingest.http import FetchError, MalformedResponse, Service, describe_body
 from ingest.metadata import Metadata, Reference, integer, iso_date, text
+from kg.errors import UserError
 from kg.model import Author
 from kg.vocab import slugify
 
@@ -40,6 +42,8 @@ PAPER_FIELDS = [
 """What a batch lookup asks for. References come inline, so a paper costs no request of its own."""
 
 MATCH_FIELDS = ["paperId", "title", "externalIds"]
+MAX_REDIRECTS = 5
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 """What a title match asks for: enough to check the title and look the paper up in the batch."""
 
 
@@ -53,12 +57,7 @@ class SessionRequester(ApiRequester):
     async def get_data_async(  # type: ignore[override]
         self, url: str, parameters: str, headers: dict[str, str], payload: dict[str, Any] | None = None
     ) -> dict[str, Any] | list[Any]:
-        try:
-            response = self.service.session.request(
-                "POST" if payload else "GET", url, params=parameters.lstrip("&"), headers=headers, json=payload
-            )
-        except requests.RequestException as error:
-            raise FetchError(str(error) or type(error).__name__) from error
+        response = self._send("POST" if payload else "GET", url, parameters.lstrip("&"), headers, payload)
         try:
             data = response.json()
         except ValueError:
@@ -75,8 +74,38 @@ class SessionRequester(ApiRequester):
         return data
 
 
+    def _send(self, method: str, url: str, parameters: str, headers: dict[str, str],
+              payload: dict[str, Any] | None) -> requests.Response:
+        """Send a request, following redirects only within the configured host, keeping the method and
+        body: the API key goes to that host and nowhere else."""
+        home = urlsplit(self.service.url).netloc
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                response = self.service.session.request(method, url, params=parameters, headers=headers,
+                                                        json=payload, allow_redirects=False)
+            except requests.RequestException as error:
+                raise FetchError(str(error) or type(error).__name__) from error
+            if not response.is_redirect:
+                return response
+            url = urljoin(url, response.headers.get("Location", ""))
+            parameters = ""  # the new location carries its own query
+            if urlsplit(url).netloc != home:
+                raise FetchError(f"HTTP {response.status_code}: redirected to {urlsplit(url).netloc}, another "
+                                 f"host than {home}; not followed, so the API key stays with {home}")
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {home}")
+
+
+def check_key_transport(url: str, api_key: str | None) -> None:
+    """Refuse to send an API key in the clear: over http it may only go to this machine (tests)."""
+    parts = urlsplit(url)
+    if api_key and parts.scheme != "https" and parts.hostname not in LOOPBACK:
+        raise UserError(f"refusing to send S2_API_KEY over {parts.scheme}:// to {parts.hostname}; "
+                        "use an https:// TFKG_S2_API_URL or unset S2_API_KEY")
+
+
 def s2_client(service: Service, api_key: str | None) -> SemanticScholar:
     """A SemanticScholar client for service.url (".../graph/v1") that sends through the service."""
+    check_key_transport(service.url, api_key)
     logging.getLogger("semanticscholar").setLevel(logging.ERROR)  # it warns about every id not found
     client = SemanticScholar(api_key=api_key or None, api_url=service.url.rstrip("/").removesuffix("/graph/v1"))
     # The package has no parameter for its HTTP layer; its one requester object is the seam.

@@ -222,6 +222,9 @@ class Vocabulary:
         glued_workshop = re.fullmatch(r"\s*(.*\S)W\s*", rest)
         if glued_workshop and not self.venue_family(rest) and self.venue_family(glued_workshop.group(1)):
             workshop, rest = True, glued_workshop.group(1)  # "ICMEW": the ICME workshop
+        publisher = re.match(r"\s*(?:ieee/cvf|ieee|acm|springer|elsevier|isca)\s+(.+)", rest, re.IGNORECASE)
+        if publisher and not self.venue_family(rest) and self.venue_family(publisher.group(1)):
+            rest = publisher.group(1)  # "IEEE TPAMI": the publisher's name before the venue's
         family = self.venue_family(rest) or self._misspelt_venue(rest, notes)
         note = "; ".join(notes) or None
         if family is not None and workshop and family.kind != "workshop":
