@@ -42,6 +42,8 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     cut_off: bool = False
+    path: str = ""
+    """When set, the fault waits for a request to a path ending with this one."""
 
     @classmethod
     def too_many_requests(cls, retry_after: int = 1) -> Fault:
@@ -210,7 +212,9 @@ def _handler(apis: FakeApis) -> type[BaseHTTPRequestHandler]:
                 payload = body
             headers = {k.lower(): v for k, v in self.headers.items()}
             apis.seen.append(Seen(service, self.command, parts.path, query, payload, headers, time.monotonic()))
-            fault = apis.faults[service].popleft() if apis.faults[service] else Fault()
+            waiting = apis.faults[service]
+            due = bool(waiting) and parts.path.endswith(waiting[0].path)
+            fault = waiting.popleft() if due else Fault()
             time.sleep(fault.delay)
             status, content_type, answer = apis.answer(self.command, parts.path, query, body)
             if fault.body is not None or fault.status != 200:

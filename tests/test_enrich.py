@@ -425,3 +425,34 @@ def test_the_api_key_is_sent_as_a_header_and_never_stored(
     assert stored and not any("s2-secret-key-123" in text for text in stored)
     assert "s2-secret-key-123" not in json.dumps(result.report) + caplog.text
     assert "s2-secret-key-123" not in repr(config(tmp_path, apis, s2_api_key="s2-secret-key-123"))
+
+
+def test_a_redirect_to_another_host_never_carries_the_api_key(
+    corpus: Corpus, vocab: Vocabulary, tmp_path: Path
+) -> None:
+    with FakeApis.from_fixtures() as home, FakeApis.from_fixtures() as elsewhere:
+        target = elsewhere.s2_url + "/paper/batch"
+        home.fail_next("s2", *[Fault(302, b"", {"Location": target})] * 50)
+        result = enrich(corpus, vocab, config(tmp_path, home, s2_api_key="s2-secret-key-123"))
+    assert home.count("s2") > 0 and elsewhere.count() == 0  # the key never left the configured host
+    assert "another host" in json.dumps(result.report)
+
+
+def test_a_redirect_within_the_host_keeps_the_method_and_the_body(
+    corpus: Corpus, vocab: Vocabulary, tmp_path: Path
+) -> None:
+    with FakeApis.from_fixtures() as apis:
+        apis.fail_next("s2", Fault(307, b"", {"Location": "/graph/v1/paper/batch?fields=title,externalIds"},
+                                   path="/paper/batch"))
+        enrich(corpus, vocab, config(tmp_path, apis, s2_api_key="s2-secret-key-123"))
+        first, second = [s for s in apis.seen if s.path.endswith("/paper/batch")][:2]
+    assert (first.method, second.method) == ("POST", "POST") and second.body == first.body
+    assert second.headers.get("x-api-key") == "s2-secret-key-123"
+
+
+def test_the_api_key_is_never_sent_in_the_clear_to_another_machine(
+    corpus: Corpus, vocab: Vocabulary, tmp_path: Path
+) -> None:
+    with pytest.raises(UserError, match="refusing to send S2_API_KEY over http"):
+        enrich(corpus, vocab, config(tmp_path, None, s2_url="http://api.example.org/graph/v1",
+                                     s2_api_key="s2-secret-key-123"))
