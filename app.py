@@ -1,8 +1,8 @@
 """tfkg's web app: `streamlit run app.py`.
 
 Search, Paper, Explore, Curate and Export pages (webapp/pages/) over the build in the build folder
-(setting `build`, env TFKG_BUILD); when there is no build yet, the bundled (or TFKG_LIST) list is
-built first, offline, with a progress box. Heavy things load once per server process
+(setting `build`, env TFKG_BUILD), which `tfkg ingest` makes (the app only reads; with no build it says
+which command to run). Heavy things load once per server process
 (webapp/resources.py) and are shared by every session.
 """
 
@@ -15,7 +15,7 @@ from webapp.render import show_user_error
 st.set_page_config(page_title="tfkg: talking-face paper graph", layout="wide")
 page = st.navigation(nav.pages())
 try:
-    resources.ensure_build()
+    resources.check_build()
     page.run()
 except UserError as error:
     show_user_error(error)

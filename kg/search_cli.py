@@ -1,7 +1,7 @@
 """Helpers of `tfkg search` and `tfkg similar` (defined in kg/cli.py): options, loading, batch runs.
 
-Reads: the build folder (rebuilt by `tfkg ingest` first when its index is missing or was made with
-another model), a batch file of queries. Writes: results to stdout, as text or JSON.
+Reads: the build folder (an index that is missing or was made with another model is an error naming
+`tfkg ingest`, never rebuilt here), a batch file of queries. Writes: results to stdout, as text or JSON.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from kg import settings
 from kg.errors import UserError
 
 if TYPE_CHECKING:
@@ -21,9 +20,8 @@ if TYPE_CHECKING:
 
 
 def load_searcher(build_dir: Path) -> Searcher:
-    """The searcher of a build; an index that is missing, damaged or made with another model is rebuilt
-    (by re-running the ingest that made the build) and the user is told so on stderr."""
-    from ingest.pipeline import IngestOptions, ingest
+    """The searcher of a build. An index that is missing, damaged or made with another model is a
+    UserError naming the command that rebuilds it: reading never builds."""
     from kg.index import IndexStale
     from kg.search import Searcher
     from kg.store import load_build
@@ -32,13 +30,7 @@ def load_searcher(build_dir: Path) -> Searcher:
     try:
         return Searcher.load(build)
     except IndexStale as error:
-        list_path = Path(build.manifest.get("inputs", {}).get("list", {}).get("path", ""))
-        if not list_path.is_file():
-            raise UserError(f"{error} (the list it was built from, {list_path}, is gone)") from error
-        click.echo(f"tfkg: {error}: rebuilding it now", err=True)
-        ingest(IngestOptions(list_path, build_dir, settings.get_path("data_dir"), settings.get_path("cache_dir"),
-                             force=True, progress=False))
-        return Searcher.load(build_dir)
+        raise UserError(f"{error}; run `tfkg ingest --force` to rebuild it") from error
 
 
 def filters_from_options(years: str | None, venues: tuple[str, ...], venue_kinds: tuple[str, ...],

@@ -22,11 +22,11 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -43,6 +43,8 @@ from kg.model import (
     Section,
     from_dict,
 )
+
+T = TypeVar("T")
 
 BUILD_FORMAT = 2
 EDGE_ENDS = {"source": "from", "target": "to"}
@@ -179,16 +181,29 @@ def load_build(folder: Path) -> Build:
         raise BuildMissing(
             f"{folder}: build format {manifest.get('format')} is not {BUILD_FORMAT}; run `tfkg ingest` again"
         )
-    try:
-        parsed = _parsed_from(json.loads((folder / "parsed.json").read_text(encoding="utf-8")))
-        papers = tuple(from_dict(Paper, d) for d in read_jsonl(folder / "papers.jsonl"))
-        datasets = tuple(from_dict(Dataset, d) for d in read_jsonl(folder / "datasets.jsonl"))
-        metrics = tuple(from_dict(Metric, d) for d in read_jsonl(folder / "metrics.jsonl"))
-        graph_data = json.loads((folder / "graph.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError, KeyError) as error:
-        raise BuildMissing(f"{folder}: build is damaged ({error}); run `tfkg ingest --force`") from error
-    graph = nx.node_link_graph(graph_data, directed=True, multigraph=True, edges="edges", **EDGE_ENDS)
+    parsed = _read(folder / "parsed.json", lambda path: _parsed_from(json.loads(path.read_text(encoding="utf-8"))))
+    papers = _read(folder / "papers.jsonl", lambda path: tuple(from_dict(Paper, d) for d in read_jsonl(path)))
+    datasets = _read(folder / "datasets.jsonl", lambda path: tuple(from_dict(Dataset, d) for d in read_jsonl(path)))
+    metrics = _read(folder / "metrics.jsonl", lambda path: tuple(from_dict(Metric, d) for d in read_jsonl(path)))
+    graph_data = _read(folder / "graph.json", lambda path: json.loads(path.read_text(encoding="utf-8")))
+    counts = manifest.get("counts", {})
+    for name, found, key in (("parsed.json", len(parsed.entries), "entries"), ("papers.jsonl", len(papers), "papers"),
+                             ("datasets.jsonl", len(datasets), "datasets"), ("metrics.jsonl", len(metrics), "metrics")):
+        if key in counts and counts[key] != found:
+            raise BuildMissing(f"{folder / name}: {found} {key}, the manifest says {counts[key]}: the build is "
+                               "damaged; run `tfkg ingest --force`")
+    graph = _read(folder / "graph.json", lambda _: nx.node_link_graph(graph_data, directed=True, multigraph=True,
+                                                                      edges="edges", **EDGE_ENDS))
     return Build(folder, manifest, parsed, papers, datasets, metrics, graph)
+
+
+def _read(path: Path, reader: Callable[[Path], T]) -> T:
+    """One artifact of a build, or BuildMissing naming the file and what is wrong with it."""
+    try:
+        return reader(path)
+    except (OSError, ValueError, TypeError, KeyError, nx.NetworkXError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise BuildMissing(f"{path}: the build is damaged ({reason}); run `tfkg ingest --force`") from error
 
 
 def _parsed_from(data: dict[str, Any]) -> ParsedList:

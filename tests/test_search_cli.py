@@ -109,12 +109,23 @@ def test_a_missing_build_says_to_run_ingest(tmp_path: Path) -> None:
     assert code == 1 and "no build here; run `tfkg ingest` first" in err
 
 
-def test_a_build_without_its_index_is_rebuilt_before_searching(bundled_build: Path, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reading_never_builds_a_build_without_its_index_names_the_command(bundled_build: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TFKG_CACHE_DIR", str(tmp_path / "cache"))
     copy = shutil.copytree(bundled_build, tmp_path / "build")
     (copy / "index.faiss").unlink()
     code, out, err = run("search", "nerf", "--top", "1", "--build", str(copy))
-    assert code == 0
-    assert "the search index is missing or damaged" in err and "rebuilding it now" in err
-    assert (copy / "index.faiss").is_file() and out.startswith("1 of ")
+    assert code == 1 and out == ""
+    assert "the search index is missing or damaged" in err and "tfkg ingest --force" in err
+    assert not (copy / "index.faiss").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_cut_papers_file_is_a_damaged_build_not_a_smaller_one(bundled_build: Path, tmp_path: Path) -> None:
+    copy = shutil.copytree(bundled_build, tmp_path / "build")
+    papers = copy / "papers.jsonl"
+    papers.write_text("".join(papers.read_text(encoding="utf-8").splitlines(keepends=True)[:100]), encoding="utf-8")
+    code, out, err = run("stats", "--build", str(copy))
+    assert code == 1 and "papers.jsonl: 100 papers, the manifest says 173" in err
+    (copy / "graph.json").write_text('{"nodes": [', encoding="utf-8")
+    code, out, err = run("stats", "--build", str(copy))
+    assert code == 1 and "graph.json: the build is damaged" in err

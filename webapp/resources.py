@@ -3,16 +3,14 @@ the build, the vocabulary, the facet table, the searcher (model and index) and t
 
 Reads: the build folder (setting `build`, env TFKG_BUILD) and the data folder. Each cached loader is
 keyed by the build's folder and `built_at`, so a new `tfkg ingest` is picked up on the next rerun,
-and keeps one entry only, so memory does not grow with rebuilds or sessions. When there is no build,
-`ensure_build` makes one first (an offline ingest: enrichment from the cache only), showing its progress.
+and keeps one entry only, so memory does not grow with rebuilds or sessions. The app never builds: with
+no build, or one of an older format, `check_build` says which command to run.
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import threading
-import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,6 @@ from kg.facets import FacetTable
 from kg.model import Entry
 from kg.store import BUILD_FORMAT, Build, BuildMissing, load_build, read_manifest
 from kg.vocab import Vocabulary
-from webapp.render import md
 
 _SPARQL_LOCK = threading.Lock()
 """rdflib's SPARQL parser (pyparsing) is not thread-safe: parses in two sessions at once fail with
@@ -40,9 +37,6 @@ if TYPE_CHECKING:
     from kg.search import Searcher
     from kg.sparql import SparqlResult
 
-_BUILD_LOCK = threading.Lock()
-"""One ingest at a time per server process: a second session waits, then finds the build made."""
-
 
 def build_folder() -> Path:
     return settings.get_path("build")
@@ -56,51 +50,16 @@ def build_stamp(folder: Path) -> str:
     return str(manifest.get("built_at", ""))
 
 
-class _StatusLog(logging.Handler):
-    """Shows tfkg's log messages (the ingest's stages) in a Streamlit status box while it runs."""
-
-    def __init__(self, box: st.delta_generator.DeltaGenerator) -> None:
-        super().__init__(logging.INFO)
-        self.box = box
-        self.thread = threading.get_ident()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if threading.get_ident() == self.thread:  # worker threads have no Streamlit context
-            self.box.write(md(record.getMessage()))
-
-
-def _usable(folder: Path) -> bool:
-    manifest = read_manifest(folder)
-    return manifest is not None and manifest.get("format") == BUILD_FORMAT
-
-
-def ensure_build() -> None:
-    """Build the list into the build folder when there is no build there, or one of an older format,
-    with a progress box."""
+def check_build() -> None:
+    """Raise BuildMissing, naming the folder and the command to run, when there is no build of the current
+    format. The app only reads: `tfkg ingest` (or `scripts/run`) makes builds."""
     folder = build_folder()
-    if _usable(folder):
-        return
-    from ingest.pipeline import IngestOptions, ingest
-
-    list_path = settings.get_path("list")
-    with st.status(f"Building the knowledge graph of {md(list_path.name)} (first start only)…",
-                   expanded=True) as status:
-        handler = _StatusLog(status)
-        logger = logging.getLogger("tfkg")
-        logger.addHandler(handler)
-        level = logger.level
-        logger.setLevel(logging.INFO)
-        started = time.perf_counter()
-        try:
-            with _BUILD_LOCK:
-                if not _usable(folder):
-                    ingest(IngestOptions(list_path, folder, settings.get_path("data_dir"),
-                                         settings.get_path("cache_dir"), progress=False, offline=True))
-        finally:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-        status.update(label=f"Built {md(folder)} in {time.perf_counter() - started:.1f} s", state="complete",
-                      expanded=False)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise BuildMissing(f"{folder}: no build here; run `tfkg ingest` (or scripts/run) first")
+    if manifest.get("format") != BUILD_FORMAT:
+        raise BuildMissing(f"{folder}: build format {manifest.get('format')} is not {BUILD_FORMAT}; "
+                           "run `tfkg ingest` to rebuild it")
 
 
 @st.cache_resource(max_entries=1, show_spinner="Loading the knowledge graph…")
