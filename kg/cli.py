@@ -222,7 +222,7 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
             click.echo(f"wrote {write_output(output, text, inputs, folders)}", err=True)
         return
     list_path, original = read_list(build)
-    target = output or default_output(build)
+    target = output or default_output(build_dir, build)
     check_output_path(target, [*inputs, list_path], folders)
     changes = plan_fixes(build.parsed, report, original)
     fixed = apply_changes(original, changes)

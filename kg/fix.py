@@ -326,9 +326,9 @@ def _is_code_host(url: str) -> bool:
     return classify(url, "code") in CODE_HOSTS
 
 
-def default_output(build: Build) -> Path:
+def default_output(build_dir: Path, build: Build) -> Path:
     """Where `tfkg curate --fix` writes by default: "<list name>.curated.md" beside the build folder."""
-    return build.folder.parent / f"{Path(build.parsed.file).stem}.curated.md"
+    return build_dir.parent / f"{Path(build.parsed.file).stem}.curated.md"
 
 
 def left_for_review(report: CurationReport, changes: Sequence[Change]) -> tuple[Defect, ...]:

@@ -10,18 +10,21 @@ A build is one folder (default `data/build/`) holding, in format version BUILD_F
                   so that edges keep their own `source` attribute: where an about edge came from)
 Later stages add their own files (the search index) to the same folder before it is swapped in.
 
-A new build is written to a fresh folder beside the old one and swapped in by renames, so an
-interrupted or failed ingest leaves the previous build as it was.
+A new build is written to a fresh version folder (`.<name>.versions/`) and published by pointing the
+build folder, a symbolic link, at it in one rename (`staged_build`), one writer at a time: an interrupted
+or failed ingest leaves the previous build as it was, and a reader always reads one whole build.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
+from filelock import FileLock, Timeout
 
 from kg.errors import UserError
 from kg.model import (
@@ -45,6 +49,7 @@ from kg.model import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger("tfkg.store")
 
 BUILD_FORMAT = 2
 EDGE_ENDS = {"source": "from", "target": "to"}
@@ -143,23 +148,64 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 @contextmanager
 def staged_build(folder: Path) -> Iterator[Path]:
-    """Yield an empty staging folder beside `folder`; when the block succeeds, swap it in whole.
+    """Yield an empty staging folder for a new build of `folder`; when the block succeeds, publish it.
 
-    On an exception the staging folder is removed and `folder` is untouched.
+    One writer at a time: a lock file beside the folder (`.<name>.lock`); a second ingest says who holds
+    it and waits. Builds are versions in `.<name>.versions/`, and `folder` is a symbolic link to the
+    current one, replaced in one atomic rename: a reader that resolved the link reads one whole build
+    (`load_build` does), and never finds no build. The previous version is kept for readers still on it;
+    older ones, and staging folders left by a killed ingest, are removed. On an exception the staging
+    folder is removed and `folder` is untouched.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.new-"))
-    os.chmod(stage, 0o777 & ~current_umask())  # mkdtemp makes it 0700; a build is as readable as any folder
+    versions = folder.parent / f".{folder.name}.versions"
+    with build_lock(folder):
+        versions.mkdir(exist_ok=True)
+        for leftover in versions.glob("new-*"):  # a killed ingest's; we hold the lock, so nobody writes it
+            shutil.rmtree(leftover, ignore_errors=True)
+        stage = Path(tempfile.mkdtemp(dir=versions, prefix="new-"))
+        os.chmod(stage, 0o777 & ~current_umask())  # mkdtemp makes it 0700; a build is as readable as any folder
+        try:
+            yield stage
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        version = versions / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{stage.name.removeprefix('new-')}"
+        os.rename(stage, version)
+        previous = Path(os.path.realpath(folder)) if folder.is_symlink() else None
+        _point(folder, version, versions)
+        for old in versions.iterdir():
+            if old not in (version, previous) and not old.name.startswith("new-"):
+                shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """Hold the one-writer lock of a build folder, telling the user when another process has it."""
+    lock = FileLock(folder.parent / f".{folder.name}.lock")
+    owner = folder.parent / f".{folder.name}.lock.owner"
     try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    if folder.exists():
-        os.replace(folder, old)
-    os.replace(stage, folder)
-    shutil.rmtree(old, ignore_errors=True)
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = owner.read_text(encoding="utf-8").strip() if owner.exists() else "another process"
+        log.warning("%s is being written by %s; waiting for it to finish", folder, holder)
+        lock.acquire()
+    try:
+        owner.write_text(f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}\n", encoding="utf-8")
+        yield
+    finally:
+        lock.release()
+
+
+def _point(folder: Path, version: Path, versions: Path) -> None:
+    """Make `folder` a symbolic link to `version` in one rename. A folder from before versions (a real
+    directory) becomes a version first."""
+    if folder.exists() and not folder.is_symlink():
+        os.rename(folder, versions / f"earlier-{os.getpid()}")
+    link = folder.parent / f".{folder.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(version, folder.parent))
+    os.replace(link, folder)
 
 
 def write_core(stage: Path, parsed: ParsedList, papers: Iterable[Paper], datasets: Iterable[Dataset],
@@ -173,7 +219,9 @@ def write_core(stage: Path, parsed: ParsedList, papers: Iterable[Paper], dataset
 
 
 def load_build(folder: Path) -> Build:
-    """Load a build folder. Raises BuildMissing with what to do when there is none."""
+    """Load a build folder. Raises BuildMissing with what to do when there is none. The folder's link is
+    resolved once, so every file comes from the same version even while an ingest publishes a new one."""
+    folder = Path(os.path.realpath(folder))
     manifest = read_manifest(folder)
     if manifest is None:
         raise BuildMissing(f"{folder}: no build here; run `tfkg ingest` first")

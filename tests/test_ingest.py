@@ -99,7 +99,8 @@ def test_failed_ingest_keeps_the_previous_build_and_leaves_no_half_build(
         ingest.pipeline.ingest(ingest.pipeline.IngestOptions(
             BUNDLED_LIST, built, Path(__file__).parents[1] / "data", tmp_path / "cache", progress=False))
     assert snapshot(built) == before
-    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+    versions = built.parent / f".{built.name}.versions"
+    assert [p.name for p in versions.iterdir() if p.name.startswith("new-")] == []  # no staging folder left
 
 
 def test_stats_without_a_build_says_what_to_do(tmp_path: Path) -> None:

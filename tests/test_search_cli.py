@@ -124,8 +124,8 @@ def test_a_cut_papers_file_is_a_damaged_build_not_a_smaller_one(bundled_build: P
     copy = shutil.copytree(bundled_build, tmp_path / "build")
     papers = copy / "papers.jsonl"
     papers.write_text("".join(papers.read_text(encoding="utf-8").splitlines(keepends=True)[:100]), encoding="utf-8")
-    code, out, err = run("stats", "--build", str(copy))
+    code, _, err = run("stats", "--build", str(copy))
     assert code == 1 and "papers.jsonl: 100 papers, the manifest says 173" in err
     (copy / "graph.json").write_text('{"nodes": [', encoding="utf-8")
-    code, out, err = run("stats", "--build", str(copy))
+    code, _, err = run("stats", "--build", str(copy))
     assert code == 1 and "graph.json: the build is damaged" in err
