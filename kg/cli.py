@@ -349,9 +349,14 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table: aligned columns (a CONSTRUCT as Turtle); json: SPARQL JSON results (a CONSTRUCT as "
                    "JSON-LD); csv: SPARQL CSV results.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="Stop the query after this long [default: setting sparql_timeout, 10].")
+@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+              help="Keep at most N rows (or triples); the rest are counted [default: setting sparql_max_rows, "
+                   "10000].")
 @build_option
 @user_errors
-def sparql(query_or_file: str, fmt: str, build_dir: Path) -> None:
+def sparql(query_or_file: str, fmt: str, timeout: float | None, max_rows: int | None, build_dir: Path) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the whole graph.
 
     QUERY_OR_FILE is the query text, or a file that holds it. The default graph is the knowledge
@@ -364,7 +369,7 @@ def sparql(query_or_file: str, fmt: str, build_dir: Path) -> None:
       tfkg sparql 'ASK { paper:2211.12194 schema:about concept:3dmm }'
       tfkg sparql query.rq --format csv
     """
-    from kg.sparql import format_result, run_sparql
+    from kg.sparql import Bounds, format_result, run_sparql
     from kg.store import load_build
 
     query = query_or_file
@@ -376,4 +381,10 @@ def sparql(query_or_file: str, fmt: str, build_dir: Path) -> None:
             raise UserError(f"{path}: cannot read the query ({error})") from error
     elif not query_or_file.split(maxsplit=1)[1:]:  # one word is taken for a file name
         raise UserError(f"{query_or_file}: no such query file (give a file or the query's text)")
-    click.echo(format_result(run_sparql(load_build(build_dir), query), fmt), nl=False)
+    defaults = Bounds.from_settings()
+    bounds = Bounds(defaults.seconds if timeout is None else timeout,
+                    defaults.rows if max_rows is None else max_rows, defaults.memory_mb)
+    result = run_sparql(load_build(build_dir), query, bounds=bounds)
+    click.echo(format_result(result, fmt), nl=False)
+    for note in result.notes:
+        click.echo(f"tfkg: {note}", err=True)

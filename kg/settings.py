@@ -54,6 +54,12 @@ SETTINGS: dict[str, Setting] = {
                 "Seconds to wait for an API response before retrying it."),
         Setting("max_list_mb", "TFKG_MAX_LIST_MB", "50",
                 "Largest list file read, in megabytes (the bundled list is 0.05 MB); a larger one is refused."),
+        Setting("sparql_timeout", "TFKG_SPARQL_TIMEOUT", "10",
+                "Seconds a SPARQL query may run (CLI --timeout, the app, the API); then it is stopped."),
+        Setting("sparql_max_rows", "TFKG_SPARQL_MAX_ROWS", "10000",
+                "Rows (or triples) a SPARQL answer may hold (CLI --max-rows); the rest are only counted."),
+        Setting("sparql_memory_mb", "TFKG_SPARQL_MEMORY_MB", "2048",
+                "Megabytes of memory a SPARQL query's process may use; past them it is stopped."),
         Setting("http_retries", "TFKG_HTTP_RETRIES", "3",
                 "Retries of an API request after a timeout, 429 or 5xx (each wait doubles; Retry-After is honoured)."),
     )

@@ -18,6 +18,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
+import re
+import resource
+import signal
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,6 +36,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from kg import settings
 from kg.errors import UserError
 from kg.rdf import Namer, Quads, jsonld_context, rdf_quads
 from kg.store import Build
@@ -39,6 +45,8 @@ from kg.vocab import Vocabulary
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 OutputFormat = Literal["table", "json", "csv"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "json", "csv")
+COUNT_EVERY = 0.2
+"""Seconds between the counts a bounded query's child reports once past the row bound."""
 FORMS: dict[str, QueryForm] = {
     "SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
 }
@@ -59,6 +67,8 @@ class SparqlResult:
     rows: tuple[tuple[Node | None, ...], ...] | None = None
     boolean: bool | None = None
     graph: Graph | None = None
+    notes: tuple[str, ...] = ()
+    """What the reader should know: a bound that cut the answer (and how big it was), an ignored FROM."""
 
 
 def query_form(query: str) -> QueryForm:
@@ -134,31 +144,173 @@ def to_rdflib(term: Any) -> Node:
     return RdfLiteral(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
-def query_store(store: ox.Store, query: str, namer: Namer) -> SparqlResult:
-    """Run a read-only query on a store (the default graph is the union of all graphs)."""
-    form = query_form(query)
+@dataclass(frozen=True)
+class Bounds:
+    """How far one query may go: seconds of wall time, rows (or triples) kept, megabytes of memory."""
+
+    seconds: float
+    rows: int
+    memory_mb: int
+
+    @classmethod
+    def from_settings(cls) -> Bounds:
+        """The bounds the settings give (sparql_timeout, sparql_max_rows, sparql_memory_mb)."""
+        return cls(settings.get_number("sparql_timeout"), int(settings.get_number("sparql_max_rows")),
+                   int(settings.get_number("sparql_memory_mb")))
+
+
+def query_store(store: ox.Store, query: str, namer: Namer, bounds: Bounds | None = None,
+                form: QueryForm | None = None) -> SparqlResult:
+    """Run a read-only query on a store (the default graph is the union of all graphs). With bounds the
+    query runs in a child process that is stopped when it passes them; form skips parsing the query
+    again (rdflib's parser is not thread-safe, so a caller may parse it under its own lock)."""
+    form = form or query_form(query)
+    notes = _notes(query)
+    if bounds is None:
+        variables, items, _, _ = _answer(store, query, namer, form)
+        return _result(form, namer, variables, items, notes)
+    variables, items, total, complete = _bounded(store, query, namer, form, bounds)
+    if not complete:
+        what = "rows" if form == "SELECT" else "triples"
+        notes.append(f"cut at {len(items):,} {what} (the row bound); the full answer has at least {total:,} "
+                     f"{what}, counted for up to {bounds.seconds:g} s")
+    return _result(form, namer, variables, items, notes)
+
+
+def _notes(query: str) -> list[str]:
+    """What a reader of the answer should know about how the query was run."""
+    if re.search(r"\bFROM\s+(NAMED\s+)?<", query, re.IGNORECASE):
+        return ["FROM and FROM NAMED are ignored: every query runs over the whole graph (knowledge and "
+                "provenance together); use GRAPH <...> { } to reach one named graph"]
+    return []
+
+
+def _answer(store: ox.Store, query: str, namer: Namer, form: QueryForm,
+            limit: int | None = None) -> tuple[tuple[str, ...], list[Any], int, bool]:
+    """(variables, rows or triples or [boolean], how many the answer has, whether all were kept). Past
+    the limit, rows are counted, not kept."""
     try:
         results = store.query(query, use_default_graph_as_union=True, prefixes=namer.prefixes())
     except SyntaxError as error:
         raise SparqlError(f"SPARQL syntax error: {error}") from None
-    if form == "SELECT":
-        variables = tuple(v.value for v in results.variables)
-        rows = tuple(tuple(None if s[v] is None else to_rdflib(s[v]) for v in variables) for s in results)
-        return SparqlResult(form, namer, variables=variables, rows=rows)
     if form == "ASK":
-        return SparqlResult(form, namer, boolean=bool(results))
+        return (), [bool(results)], 1, True
+    variables = _variable_order(query, tuple(v.value for v in results.variables)) if form == "SELECT" else ()
+    kept: list[Any] = []
+    total = 0
+    for item in results:
+        total += 1
+        if limit is None or total <= limit:
+            kept.append(_item(item, variables, form))
+    return variables, kept, total, limit is None or total <= limit
+
+
+def _item(item: Any, variables: tuple[str, ...], form: QueryForm) -> tuple[Node | None, ...]:
+    """A solution as a row of rdflib terms, or a triple as one."""
+    if form == "SELECT":
+        return tuple(None if item[v] is None else to_rdflib(item[v]) for v in variables)
+    return to_rdflib(item.subject), to_rdflib(item.predicate), to_rdflib(item.object)
+
+
+def _variable_order(query: str, variables: tuple[str, ...]) -> tuple[str, ...]:
+    """SELECT * columns in the order the query first names them (pyoxigraph gives them in its own)."""
+    if not re.search(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", query, re.IGNORECASE):
+        return variables
+    named = re.findall(r"[?$](\w+)", query)
+    first = {name: named.index(name) for name in set(named)}
+    return tuple(sorted(variables, key=lambda v: first.get(v, len(named))))
+
+
+def _result(form: QueryForm, namer: Namer, variables: tuple[str, ...], items: list[Any],
+            notes: list[str]) -> SparqlResult:
+    if form == "SELECT":
+        return SparqlResult(form, namer, variables=variables, rows=tuple(items), notes=tuple(notes))
+    if form == "ASK":
+        return SparqlResult(form, namer, boolean=bool(items and items[0]), notes=tuple(notes))
     graph = Graph()
     namer.bind(graph)
-    for triple in results:
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    return SparqlResult(form, namer, graph=graph)
+    for triple in items:
+        graph.add(triple)
+    return SparqlResult(form, namer, graph=graph, notes=tuple(notes))
 
 
-def run_sparql(build: Build, query: str, *, vocab: Vocabulary | None = None, base: str | None = None) -> SparqlResult:
-    """Run a read-only SPARQL query over the whole graph of a build."""
-    query_form(query)  # refuse updates and syntax errors before mapping a large graph
+def _bounded(store: ox.Store, query: str, namer: Namer, form: QueryForm,
+             bounds: Bounds) -> tuple[tuple[str, ...], list[Any], int, bool]:
+    """Run a query in a forked child process (it shares the loaded store) and stop it at the bounds: the
+    time bound kills it, the memory bound is its address-space limit, and past the row bound its rows
+    are only counted, the count sent here as it grows."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, store, query, namer, form, bounds), daemon=True)
+    child.start()
+    sender.close()
+    deadline = time.monotonic() + bounds.seconds
+    answer: tuple[tuple[str, ...], list[Any], int, bool] | None = None
+    counted = 0
+    try:
+        while (left := deadline - time.monotonic()) > 0 and receiver.poll(left):
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                break
+            if kind == "error":
+                raise SparqlError(payload)
+            if kind == "count":
+                counted = payload
+            else:
+                answer = payload
+                if kind == "done":
+                    break
+    finally:
+        child.kill()
+        child.join()
+        receiver.close()
+    if answer is None:
+        if child.exitcode not in (None, 0, -signal.SIGKILL):
+            raise SparqlError(f"the query was stopped: it needed more than {bounds.memory_mb:,} MB "
+                              "(setting sparql_memory_mb)")
+        raise SparqlError(f"the query was stopped at the {bounds.seconds:g} s bound (--timeout) before it gave "
+                          "its first results; narrow it down (a LIMIT, fewer unbound patterns)")
+    variables, items, total, complete = answer
+    return variables, items, max(total, counted), complete
+
+
+def _child(sender: Any, store: ox.Store, query: str, namer: Namer, form: QueryForm, bounds: Bounds) -> None:
+    """In the child process: cap memory, answer up to the row bound and send it, then keep counting."""
+    limit = bounds.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        results = store.query(query, use_default_graph_as_union=True, prefixes=namer.prefixes())
+        if form == "ASK":
+            sender.send(("done", ((), [bool(results)], 1, True)))
+            return
+        variables = _variable_order(query, tuple(v.value for v in results.variables)) if form == "SELECT" else ()
+        items: list[Any] = []
+        total = 0
+        last_sent = time.monotonic()
+        for item in results:
+            total += 1
+            if total <= bounds.rows:
+                items.append(_item(item, variables, form))
+                if total == bounds.rows:
+                    sender.send(("rows", (variables, items, total, False)))
+            elif time.monotonic() - last_sent > COUNT_EVERY:
+                sender.send(("count", total))
+                last_sent = time.monotonic()
+        sender.send(("done", (variables, items, total, total <= bounds.rows)))
+    except MemoryError:
+        sender.send(("error", f"the query was stopped: it needed more than {bounds.memory_mb:,} MB "
+                              "(setting sparql_memory_mb)"))
+    except SyntaxError as error:
+        sender.send(("error", f"SPARQL syntax error: {error}"))
+
+
+def run_sparql(build: Build, query: str, *, vocab: Vocabulary | None = None, base: str | None = None,
+               bounds: Bounds | None = None) -> SparqlResult:
+    """Run a read-only SPARQL query over the whole graph of a build, within bounds when given."""
+    form = query_form(query)  # refuse updates and syntax errors before mapping a large graph
     quads = rdf_quads(build, vocab=vocab, base=base)
-    return query_store(load_store(quads), query, quads.namer)
+    return query_store(load_store(quads), query, quads.namer, bounds, form)
 
 
 def format_result(result: SparqlResult, fmt: OutputFormat) -> str:

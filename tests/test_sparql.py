@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from rdflib import Graph, Literal, URIRef
 
 from kg.cli import main
-from kg.sparql import SparqlError, format_result, query_form, run_sparql
+from kg.sparql import Bounds, SparqlError, format_result, query_form, run_sparql
 from kg.store import Build, load_build
 from kg.vocab import Vocabulary
 from tests.rdf_helpers import CODETALKER, DIFFTALK, SADTALKER, enriched
@@ -156,3 +156,36 @@ def test_a_missing_query_file_is_named(bundled_build: Path, tmp_path: Path) -> N
     result = sparql(str(tmp_path / "missing.rq"), "--build", str(bundled_build))
     assert result.exit_code == 1
     assert "missing.rq: no such query file" in result.stderr
+
+
+# -- bounds ----------------------------------------------------------------------------------------
+
+CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_huge_answer_is_cut_at_the_row_bound_and_its_size_said(bundled_build: Path) -> None:
+    result = run_sparql(load_build(bundled_build), CROSS_PRODUCT, bounds=Bounds(2.0, 5, 2048))
+    assert result.rows is not None and len(result.rows) == 5
+    assert result.variables == ("a", "b", "c", "d", "e", "f", "g", "h", "i")  # in the query's order
+    assert "cut at 5 rows" in result.notes[0] and "at least" in result.notes[0]
+
+
+def test_a_query_past_the_time_bound_is_stopped_with_a_clear_error(bundled_build: Path) -> None:
+    counted = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with pytest.raises(SparqlError, match="stopped at the 1 s bound"):
+        run_sparql(load_build(bundled_build), counted, bounds=Bounds(1.0, 10, 2048))
+
+
+def test_a_query_past_the_memory_bound_is_stopped_with_a_clear_error(bundled_build: Path) -> None:
+    ordered = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+    with pytest.raises(SparqlError, match="needed more than 512 MB"):
+        run_sparql(load_build(bundled_build), ordered, bounds=Bounds(30.0, 10, 512))
+
+
+def test_the_cli_takes_timeout_and_max_rows_and_notes_an_ignored_from(bundled_build: Path) -> None:
+    result = CliRunner().invoke(main, ["sparql", CROSS_PRODUCT, "--max-rows", "2", "--timeout", "1",
+                                       "--build", str(bundled_build)])
+    assert result.exit_code == 0 and "(2 rows)" in result.stdout and "cut at 2 rows" in result.stderr
+    result = CliRunner().invoke(main, ["sparql", "SELECT ?s FROM <http://x> WHERE { ?s ?p ?o } LIMIT 1",
+                                       "--build", str(bundled_build)])
+    assert result.exit_code == 0 and "FROM and FROM NAMED are ignored" in result.stderr

@@ -223,14 +223,16 @@ def _sparql_store(folder: str, stamp: str) -> tuple[Store, Namer]:
 
 
 def sparql(query: str) -> SparqlResult:
-    """Run a read-only SPARQL query over the whole graph (kg/sparql.py refuses updates); the store is
-    loaded once per build and shared (pyoxigraph reads concurrently)."""
-    from kg.sparql import query_store
+    """Run a read-only SPARQL query over the whole graph (kg/sparql.py refuses updates) within the bounds
+    of the settings. The store is loaded once per build and shared; only the parse takes the lock, and the
+    query runs in its own process, so one user's query never makes another's wait past its bounds."""
+    from kg.sparql import Bounds, query_form, query_store
 
     folder = build_folder()
     store, namer = _sparql_store(str(folder), build_stamp(folder))
     with _SPARQL_LOCK:
-        return query_store(store, query, namer)
+        form = query_form(query)
+    return query_store(store, query, namer, Bounds.from_settings(), form)
 
 
 def construct_slice(query: str) -> Slice:

@@ -106,6 +106,8 @@ if run or st.session_state.get("sparql_ran"):
     except UserError as error:
         show_user_error(error)
     else:
+        for note in result.notes:
+            st.warning(note)
         if result.form == "SELECT":
             shorten = Graph()
             result.namer.bind(shorten)
