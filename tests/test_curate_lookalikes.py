@@ -61,3 +61,22 @@ def test_the_kept_row_is_the_most_complete_and_the_reason_says_why(report: Curat
     assert groups[(25, 26)].line == 26 and groups[(25, 26)].reason == "same venue; this row has the fullest title"
     assert groups[(27, 28)].line == 28
     assert groups[(27, 28)].reason == "named venue Arxiv2021 over no venue (line 27)"  # arXiv is not peer review
+
+
+def test_candidate_pairs_find_every_alike_title_an_all_pairs_comparison_finds(vocab: Vocabulary) -> None:
+    import itertools
+
+    from rapidfuzz import fuzz
+
+    from kg.duplicates import Thresholds, similar_titles
+    from kg.vocab import normalise_text
+
+    corpus = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.md"))
+    titles = [normalise_text(e.title) for path in [ROOT / "data" / "awesome-talking-face-generation.md", *corpus]
+              if path.name != "README.md" and path.name != "LICENSES.md"
+              for e in parse_list(path, vocab).entries]
+    cutoff = Thresholds().possible_title
+    everything = {(i, j) for i, j in itertools.combinations(range(len(titles)), 2)
+                  if fuzz.ratio(titles[i], titles[j], score_cutoff=cutoff)}
+    assert len(titles) > 2000 and everything
+    assert {(i, j) for i, j, _ in similar_titles(titles, cutoff)} == everything
