@@ -3,8 +3,8 @@
 Reads nothing, writes nothing: it gives each service (arXiv, Semantic Scholar) a `requests.Session`
 whose transport adapter spaces requests by the service's interval, retries timeouts, dropped
 connections, 429 and 5xx answers (honouring Retry-After, else doubling the wait), and raises
-`Unreachable` at once when no connection can be made at all, so an offline machine finds out in
-one failed connection instead of a round of retries. The client libraries decide what to ask; this
+`Unreachable` when no connection can be made at all after CONNECT_ATTEMPTS tries, so an offline machine
+finds out within seconds instead of a round of backed-off retries. The client libraries decide what to ask; this
 module decides how.
 """
 
@@ -24,6 +24,10 @@ log = logging.getLogger("tfkg.http")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CONNECT_TIMEOUT = 3.05  # just over a TCP retransmission window: a reachable host answers well within it
+# A service is unreachable after this many failed connections in a row, a short pause apart: one lost
+# packet does not end a run, and an offline machine still knows within seconds.
+CONNECT_ATTEMPTS = 3
+CONNECT_PAUSE = 0.5
 MAX_RETRY_AFTER = 60.0  # a server asking for a longer pause gets its failure recorded; the next run retries
 
 
@@ -61,17 +65,26 @@ class PoliteAdapter(HTTPAdapter):
         polite = self.politeness
         kwargs["timeout"] = (CONNECT_TIMEOUT, polite.timeout)
         attempt = 0
+        failed_connects = 0
         while True:
             time.sleep(max(0.0, self._ready_at - time.monotonic()))
             last = attempt == polite.retries
             retry_after = None
+            reached = True
             try:
                 self.requests_sent += 1
                 response = super().send(request, **kwargs)
                 response.content  # noqa: B018 - read the body here, so that a stalled body is retried too
             except requests.ConnectionError as error:
                 if _cannot_connect(error):
-                    raise Unreachable(f"cannot connect to {_host(request)}: {_reason(error)}") from error
+                    failed_connects += 1
+                    if failed_connects >= CONNECT_ATTEMPTS:
+                        raise Unreachable(f"cannot connect to {_host(request)} ({failed_connects} tries): "
+                                          f"{_reason(error)}") from error
+                    log.debug("%s: %s; trying to connect again", _host(request), _reason(error))
+                    reached = False  # nothing reached the server: no pause for politeness, a short one to retry
+                    time.sleep(CONNECT_PAUSE)
+                    continue
                 if last:
                     raise
                 log.debug("%s: %s; retrying", _host(request), _reason(error))
@@ -86,7 +99,8 @@ class PoliteAdapter(HTTPAdapter):
                     return response
                 log.debug("%s: HTTP %d; retrying", _host(request), response.status_code)
             finally:
-                self._ready_at = time.monotonic() + polite.interval
+                if reached:
+                    self._ready_at = time.monotonic() + polite.interval
             wait = max(retry_after or 0.0, polite.interval * 2**attempt)
             self._ready_at = time.monotonic() + wait
             attempt += 1

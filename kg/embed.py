@@ -139,6 +139,9 @@ class EmbeddingCache:
             text_of = dict(zip(keys, texts, strict=True))
             fresh = encode([text_of[key] for key in missing])
             if self._vectors.shape[1:] != fresh.shape[1:]:
+                if self._keys:  # the model behind this name changed its dimension: every text again
+                    missing = list(dict.fromkeys(keys))
+                    fresh = encode([text_of[key] for key in missing])
                 self._keys, self._vectors = [], np.zeros((0, fresh.shape[1]), dtype=np.float32)
             self._vectors = np.concatenate([self._vectors, fresh])
             self._keys = [*self._keys, *missing]

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.enrich import enrich
+from ingest.http import CONNECT_ATTEMPTS
 from kg.cli import main
 from kg.papers import Corpus
 from kg.store import load_build
@@ -85,7 +86,7 @@ def test_ingest_puts_the_enrichment_into_the_build_and_a_cached_rerun_is_a_no_op
 def test_the_default_ingest_offline_says_so_once_and_builds(bundled_build: Path) -> None:
     report = json.loads((bundled_build / "enrichment.json").read_text(encoding="utf-8"))
     assert set(report["unreachable"]) == {"arXiv", "Semantic Scholar"}
-    assert report["requests"] == {"arXiv": 1, "Semantic Scholar": 1}
+    assert report["requests"] == {"arXiv": CONNECT_ATTEMPTS, "Semantic Scholar": CONNECT_ATTEMPTS}
     assert report["failed"] == {}
     assert (bundled_build / "external_references.jsonl").read_text(encoding="utf-8") == ""
 

@@ -56,6 +56,18 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     assert embedded == 2
 
 
+def test_a_model_whose_dimension_changed_embeds_everything_again(tmp_path: Path) -> None:
+    EmbeddingCache(tmp_path, "m").embed(["a", "b"], CountingEncoder())
+    wider = CountingEncoder()
+
+    def encode16(texts: Sequence[str]) -> np.ndarray:
+        return np.hstack([wider(texts), wider(texts)])
+
+    vectors, embedded = EmbeddingCache(tmp_path, "m").embed(["a", "c"], encode16)
+    assert vectors.shape == (2, 16) and embedded == 2
+    assert wider.calls[-2:] == [["a", "c"], ["a", "c"]]  # "c" first, then both, in the new dimension
+
+
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])
 def test_dense_search_finds_the_nearest_rows_within_the_allowed_ones(kind: str) -> None:
     rng = np.random.default_rng(7)
