@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import multiprocessing
+import os
 import re
 import resource
 import signal
@@ -279,6 +280,7 @@ def _child(sender: Any, store: ox.Store, query: str, namer: Namer, form: QueryFo
     """In the child process: cap memory, answer up to the row bound and send it, then keep counting."""
     limit = bounds.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # an engine aborting at the memory bound says so here
     try:
         results = store.query(query, use_default_graph_as_union=True, prefixes=namer.prefixes())
         if form == "ASK":
