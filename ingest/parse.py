@@ -94,6 +94,7 @@ UNSAFE_LINK = re.compile(
 # Inline tags that only format text; any other inline HTML is left out of the row with a warning.
 FORMATTING_TAG = re.compile(r"</?(?:b|i|em|strong|sup|sub|span|font|u|s|del|code|small|big|mark|a|img|p|div|center)\b",
                             re.IGNORECASE)
+ENUMERATION = re.compile(r"(?:^|(?<=\s))\w\)")
 HTML_TAG = re.compile(r"<[^<>]+>")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
@@ -434,11 +435,12 @@ class _ListParser:
                 cell.links.append(("", url))
                 cell.pieces.append(Piece("link", "", url))
                 seen.add(url)
-        # Enumerations in prose ("1) ... 2) ...") close no bracket.
-        stray = re.sub(r"https?://\S+|(?<![\w(])\w\)", "", leftover)
+        stray = re.sub(r"https?://\S+", "", leftover)
+        # Enumerations in prose ("1) ... 2) ...") close no bracket: they excuse extra closing parentheses only.
+        extra_closing = stray.count(")") - stray.count("(")
         cell.malformed = (
             stray.count("[") != stray.count("]")
-            or stray.count("(") != stray.count(")")
+            or not 0 <= extra_closing <= len(ENUMERATION.findall(stray))
             or "](" in stray
             or any(lbl.count("[") != lbl.count("]") or "](" in lbl or "http" in lbl for lbl, _ in cell.links)
             or broken_href

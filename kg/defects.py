@@ -57,7 +57,8 @@ NESTED_LINK = re.compile(r"\]\(\s*\[")
 WELL_FORMED_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()\s]*\)")
 NOISE = (
     (re.compile(r"^\s*([^\s:]+)\s*:\s*\1\s*:", re.IGNORECASE), "repeated prefix"),
-    (re.compile(r"\S+\s+[:;,](?=\s|$)"), "space before punctuation"),
+    # Not before a colon: published titles write "MobileVLM : A Fast ..." (judged on the corpus lists).
+    (re.compile(r"\S+\s+[;,](?=\s|$)"), "space before punctuation"),
     # "Identity- and View-Aware" is a suspended hyphen, correct English; "Talk- ing" is broken.
     (re.compile(r"\w+-\s+(?!(?:and|or|to|nor|&)\b)\w+", re.IGNORECASE), "broken hyphen"),
     (re.compile(r"\S+ {2,}\S+"), "extra spaces"),
@@ -168,6 +169,9 @@ def link_matches_title(url: str, title: str) -> bool | None:
     words = url_words(url) if "arxiv.org" not in url else ""
     if not words or not title:
         return None
+    name, colon, _ = title.partition(":")
+    if colon and set(normalise_text(name).split()) <= set(words.split()):  # ".../19-BMVC-MS-GAN-Mao.pdf"
+        return True
     return fuzz.token_set_ratio(words, normalise_text(title)) >= SLUG_MATCH
 
 

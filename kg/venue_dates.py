@@ -50,11 +50,11 @@ def arxiv_month(arxiv_id: str) -> tuple[int, int] | None:
 def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> str | None:
     """Why a venue contradicts the arXiv id's date, or None when it does not (or cannot be told).
 
-    A preprint venue must name the arXiv year; a peer-reviewed venue must not come more than the grace
-    period before the paper first appeared on arXiv.
+    A preprint venue must name the arXiv year; a conference or journal must not come more than the grace
+    period before the paper first appeared on arXiv. Workshops are not checked.
     """
-    if venue.year is None or not arxiv_id:
-        return None
+    if venue.year is None or not arxiv_id or venue.kind == "workshop":
+        return None  # workshop papers often reach arXiv long after, as extended versions
     posted = arxiv_month(arxiv_id)
     if posted is None:
         return None

@@ -131,6 +131,9 @@ def test_the_corpus_is_read_above_its_floors(corpus_quality: ModuleType, vocab: 
     assert total["duplicate_precision"] >= 0.95 and total["duplicate_recall"] >= 0.9
     assert total["lookalikes_merged"] == 0
     assert total["fix_lost_arxiv"] == 0 and total["fix_lost_rows"] == 0
+    precision = corpus_quality.defect_precision(scores)
+    judged = {kind: p for kind, p in precision.items() if p["labelled"] >= 5}
+    assert judged and all(p["precision"] >= 0.9 for p in judged.values()), precision
 
 
 def test_section_counts_add_up_when_year_headings_repeat(vocab: Vocabulary) -> None:
