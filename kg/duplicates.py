@@ -22,6 +22,7 @@ from typing import Literal
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from ingest.links import github_repo
 from kg.model import DatasetEntry, Entry, Paper
@@ -252,12 +253,15 @@ def similar_titles(titles: Sequence[str], cutoff: float) -> Iterator[tuple[int, 
         grams = sorted((k for k in held if k.startswith("#")), key=lambda k: (frequency[k], k))[:RAREST]
         for key in (*words, *grams):
             blocks[key].append(index)
-    candidates = {pair for block in blocks.values() if len(block) <= MAX_BLOCK
-                  for pair in itertools.combinations(block, 2)}
-    for i, j in sorted(candidates):
-        score = fuzz.ratio(titles[i], titles[j], score_cutoff=cutoff)
-        if score:
-            yield i, j, float(score)
+    found: dict[tuple[int, int], float] = {}
+    for block in blocks.values():
+        if 1 < len(block) <= MAX_BLOCK:  # one small matrix a block: memory never grows with the list
+            scores = cdist([titles[i] for i in block], [titles[i] for i in block], scorer=fuzz.ratio,
+                           score_cutoff=cutoff, dtype=np.float32)
+            for a, b in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
+                found[(min(block[a], block[b]), max(block[a], block[b]))] = float(scores[a, b])
+    for (i, j), score in sorted(found.items()):
+        yield i, j, score
 
 
 def _blocking_keys(title: str) -> set[str]:
