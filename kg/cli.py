@@ -235,6 +235,64 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
         click.echo(changes_markdown(target, changes, left, diff), nl=False)
 
 
+@main.command()
+@click.argument("list_paths", metavar="[LIST]...", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="text: file:line:col: kind: message; github: workflow annotations; "
+                                      "sarif: SARIF 2.1.0 for code scanning.")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="Ignore the findings recorded in FILE (matched by kind and row text, not line).")
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE and exit 0: later runs with --baseline FILE report only new ones.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              metavar="FILE", help="Lint settings [default: the .tfkg.toml beside the list or above it].")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=lambda: settings.get("data_dir"),
+              show_default="data/", help=settings.SETTINGS["data_dir"].help)
+def lint(list_paths: tuple[Path, ...], fmt: str, baseline: Path | None, write_baseline: Path | None,
+         config_path: Path | None, data_dir: Path) -> None:
+    """Check a list for duplicates and defects, for its repository's CI: no build, no network.
+
+    Exit status: 0 when clean, 1 when there are findings, 2 when the list cannot be read or the
+    options are wrong. Turn kinds off or change their severity in a `.tfkg.toml` ([lint] disable = [...],
+    [lint.severity] KIND = "warning"), or silence one row with `<!-- tfkg-disable-next-line KIND -->`.
+
+    \b
+    Examples:
+      tfkg lint README.md
+      tfkg lint README.md --format github
+      tfkg lint README.md --write-baseline .tfkg-baseline.json
+      tfkg lint README.md --baseline .tfkg-baseline.json --format sarif > tfkg.sarif
+    """
+    from importlib.metadata import version
+
+    from kg.lint import LintConfig, as_github, as_json, as_sarif, as_text, baseline_text, lint, read_baseline
+    from kg.output import write_output
+    from kg.vocab import Vocabulary
+
+    targets = list(list_paths) or [settings.get_path("list")]
+    try:
+        vocab = Vocabulary.load(data_dir)
+        known = read_baseline(baseline) if baseline else frozenset()
+        findings = []
+        for target in targets:
+            config = LintConfig.load(config_path) if config_path else LintConfig.find(target)
+            findings += lint(target, vocab, data_dir, config, known)
+        if write_baseline is not None:
+            write_output(write_baseline, baseline_text(findings), targets)
+            click.echo(f"tfkg: wrote {len(findings)} findings to {write_baseline}", err=True)
+            return
+    except UserError as error:
+        click.echo(f"tfkg: error: {error}", err=True)
+        sys.exit(2)
+    formats = {"text": as_text, "json": as_json, "github": as_github,
+               "sarif": lambda found: as_sarif(found, version("tfkg"))}
+    click.echo(formats[fmt](findings), nl=False)
+    if fmt == "text":
+        click.echo(f"tfkg: {len(findings)} finding{'s' * (len(findings) != 1)} in {', '.join(map(str, targets))}",
+                   err=True)
+    sys.exit(1 if findings else 0)
+
+
 @main.command("export")
 @click.argument("query", nargs=-1)
 @filter_options
