@@ -206,6 +206,7 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
         plan_fixes,
         unified_diff,
     )
+    from kg.linkcheck import cached_moves
     from kg.output import check_output_path, write_output
     from kg.store import load_build
 
@@ -224,7 +225,7 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
     list_path, original = read_list(build)
     target = output or default_output(build_dir, build)
     check_output_path(target, [*inputs, list_path], folders)
-    changes = plan_fixes(build.parsed, report, original)
+    changes = plan_fixes(build.parsed, report, original, cached_moves(settings.get_path("cache_dir")))
     fixed = apply_changes(original, changes)
     diff = unified_diff(original, fixed, str(list_path), str(target))
     write_output(target, fixed, [*inputs, list_path], folders)
@@ -244,12 +245,17 @@ def curate(build_dir: Path, as_json: bool, fix: bool, output: Path | None, data_
               help="Ignore the findings recorded in FILE (matched by kind and row text, not line).")
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE and exit 0: later runs with --baseline FILE report only new ones.")
+@click.option("--check-links", is_flag=True,
+              help="Also check every link (HEAD, then GET; a few at a time, politely; answers cached for days): "
+                   "dead, moved and failing links become findings; unreachable ones (offline) do not.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=lambda: settings.get("cache_dir"),
+              show_default="data/cache/", help="Where link answers are cached.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               metavar="FILE", help="Lint settings [default: the .tfkg.toml beside the list or above it].")
 @click.option("--data-dir", type=click.Path(path_type=Path), default=lambda: settings.get("data_dir"),
               show_default="data/", help=settings.SETTINGS["data_dir"].help)
 def lint(list_paths: tuple[Path, ...], fmt: str, baseline: Path | None, write_baseline: Path | None,
-         config_path: Path | None, data_dir: Path) -> None:
+         check_links: bool, cache_dir: Path, config_path: Path | None, data_dir: Path) -> None:
     """Check a list for duplicates and defects, for its repository's CI: no build, no network.
 
     Exit status: 0 when clean, 1 when there are findings, 2 when the list cannot be read or the
@@ -270,13 +276,22 @@ def lint(list_paths: tuple[Path, ...], fmt: str, baseline: Path | None, write_ba
     from kg.vocab import Vocabulary
 
     targets = list(list_paths) or [settings.get_path("list")]
+    unreachable: list[str] = []
+
+    def checker(urls: list[str]) -> dict[str, Any]:
+        from kg.linkcheck import check_links as check
+
+        statuses = check(urls, cache_dir)
+        unreachable.extend(url for url, status in statuses.items() if status.outcome == "unreachable")
+        return statuses
+
     try:
         vocab = Vocabulary.load(data_dir)
         known = read_baseline(baseline) if baseline else frozenset()
         findings = []
         for target in targets:
             config = LintConfig.load(config_path) if config_path else LintConfig.find(target)
-            findings += lint(target, vocab, data_dir, config, known)
+            findings += lint(target, vocab, data_dir, config, known, checker if check_links else None)
         if write_baseline is not None:
             write_output(write_baseline, baseline_text(findings), targets)
             click.echo(f"tfkg: wrote {len(findings)} findings to {write_baseline}", err=True)
@@ -287,6 +302,9 @@ def lint(list_paths: tuple[Path, ...], fmt: str, baseline: Path | None, write_ba
     formats = {"text": as_text, "json": as_json, "github": as_github,
                "sarif": lambda found: as_sarif(found, version("tfkg"))}
     click.echo(formats[fmt](findings), nl=False)
+    if unreachable:
+        click.echo(f"tfkg: {len(unreachable)} links could not be reached (offline, or their servers are down); "
+                   "not counted as dead", err=True)
     if fmt == "text":
         click.echo(f"tfkg: {len(findings)} finding{'s' * (len(findings) != 1)} in {', '.join(map(str, targets))}",
                    err=True)

@@ -14,6 +14,7 @@ writes the corrected copy, never over the input). What is changed:
   placeholder          cells holding only "-" (or "n/a"...) emptied
   code_link_not_code   a code-column link that repeats the paper link removed, else moved to an empty
                        project column
+  moved_link           a link that `tfkg lint --check-links` found moved permanently: its new address
 Everything else (wrong links, suspect venues, missing links, "coming soon") needs a person: it stays
 in the report and is not touched. Possible duplicates are not merged.
 """
@@ -33,6 +34,7 @@ from ingest.parse import split_row
 from kg.curate import CurationReport, read_list
 from kg.defects import NESTED_LINK, Defect, clean_title, link_matches_title, stray_bracket
 from kg.duplicates import DuplicateGroup
+from kg.linkcheck import link_key as link_key_of
 from kg.model import CODE_HOSTS, DatasetEntry, Entry, ParsedList
 from kg.papers import link_key
 from kg.rows import TableRow, join_row, table_row
@@ -64,8 +66,10 @@ def fix_list(build: Build, report: CurationReport, to_name: str = "corrected") -
     return fixed, unified_diff(text, fixed, str(path), to_name)
 
 
-def plan_fixes(parsed: ParsedList, report: CurationReport, text: str) -> tuple[Change, ...]:
-    """The changes that correct a list, in the order they apply; lines are 1-based in `text`."""
+def plan_fixes(parsed: ParsedList, report: CurationReport, text: str,
+               moved: dict[str, str] | None = None) -> tuple[Change, ...]:
+    """The changes that correct a list, in the order they apply; lines are 1-based in `text`. moved maps
+    links a link check found moved permanently (by `kg.linkcheck.link_key`) to where they are now."""
     editor = _Editor(text.splitlines())
     entries = {e.line: e for e in parsed.entries}
     items = {d.line: d for d in parsed.datasets}
@@ -74,6 +78,13 @@ def plan_fixes(parsed: ParsedList, report: CurationReport, text: str) -> tuple[C
             _merge_paper_rows(editor, group, entries)
         elif group.certain:
             _merge_dataset_items(editor, group, items)
+    for row in [*parsed.entries, *parsed.datasets, *parsed.metrics]:
+        for link in row.links:
+            target = (moved or {}).get(link_key_of(link.url))
+            current = editor.lines[row.line - 1]
+            if target and current is not None and link.url in current:
+                editor.set(row.line, "moved_link", f"{link.url} -> {target} (moved permanently)",
+                           current.replace(link.url, target))
     fixable = {(d.line, d.kind) for d in report.defects}
     for line, kind in sorted(fixable):
         if editor.removed(line):

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,11 +24,14 @@ from ingest.parse import parse_list, read_list_text
 from kg.curate import curate_parsed
 from kg.defects import DEFECT_KINDS
 from kg.errors import UserError
+from kg.linkcheck import LinkStatus
+from kg.model import ParsedList
 from kg.vocab import Vocabulary
 
 Severity = Literal["error", "warning", "note"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")
-KINDS = ("duplicate", *DEFECT_KINDS)
+LINK_KINDS = ("dead_link", "moved_link", "link_server_error")
+KINDS = ("duplicate", *DEFECT_KINDS, *LINK_KINDS)
 CONFIG_NAME = ".tfkg.toml"
 DISABLE_NEXT_LINE = re.compile(r"<!--\s*tfkg-disable-next-line\b([^>]*?)-->")
 RULE_HELP = {
@@ -41,7 +44,11 @@ RULE_HELP = {
     "placeholder": "A cell holding a placeholder ('-', 'n/a', 'coming soon') instead of content.",
     "venue_suspect": "A venue that contradicts the paper's arXiv date, its link, or its duplicate.",
     "wrong_section": "A row under a year heading that is not its year.",
+    "dead_link": "A link whose page is gone (404, 410).",
+    "moved_link": "A link that moved permanently (301, 308): `tfkg curate --fix` writes the new address.",
+    "link_server_error": "A link whose server fails (5xx) or refuses (4xx).",
 }
+LINK_OUTCOMES = {"dead": "dead_link", "moved": "moved_link", "server_error": "link_server_error"}
 
 
 @dataclass(frozen=True)
@@ -96,9 +103,11 @@ class LintConfig:
 
 
 def lint(list_path: Path, vocab: Vocabulary, data_dir: Path, config: LintConfig | None = None,
-         baseline: frozenset[str] = frozenset()) -> list[Finding]:
-    """The findings of a list, in line order: curation's certain duplicates and defects, less the kinds
-    the config turns off, the rows a disable comment covers, and the findings in the baseline."""
+         baseline: frozenset[str] = frozenset(),
+         check_links: Callable[[list[str]], dict[str, LinkStatus]] | None = None) -> list[Finding]:
+    """The findings of a list, in line order: curation's certain duplicates and defects (and, with
+    check_links, its dead, moved and failing links), less the kinds the config turns off, the rows a
+    disable comment covers, and the findings in the baseline."""
     config = config or LintConfig.find(list_path)
     text, _ = read_list_text(list_path)
     lines = text.splitlines()
@@ -112,6 +121,8 @@ def lint(list_path: Path, vocab: Vocabulary, data_dir: Path, config: LintConfig 
                                           f"({keep.reason})")
                     for m in group.members if m.line != keep.line]
     raw += [(d.line, d.kind, d.detail) for d in report.defects]
+    if check_links is not None:
+        raw += _link_findings(parsed, check_links)
     silenced = _disabled_lines(lines)
     findings = []
     for line, kind, message in sorted(raw):
@@ -123,6 +134,24 @@ def lint(list_path: Path, vocab: Vocabulary, data_dir: Path, config: LintConfig 
         if finding.fingerprint not in baseline:
             findings.append(finding)
     return findings
+
+
+def _link_findings(parsed: ParsedList,
+                   check: Callable[[list[str]], dict[str, LinkStatus]]) -> list[tuple[int, str, str]]:
+    """(line, kind, message) for each link of a row that is dead, moved or failing. Unreachable links
+    (no connection) are no finding: they are what an offline machine sees."""
+    rows = [*parsed.entries, *parsed.datasets, *parsed.metrics]
+    statuses = check(list(dict.fromkeys(link.url for row in rows for link in row.links)))
+    found = []
+    for row in rows:
+        for link in row.links:
+            status = statuses.get(link.url)
+            if status is not None and status.outcome in LINK_OUTCOMES:
+                where = f" to {status.location}" if status.location else ""
+                message = (f"{link.url} moved permanently{where}" if status.outcome == "moved"
+                           else f"{link.url}: {status.detail or status.outcome}")
+                found.append((row.line, LINK_OUTCOMES[status.outcome], message))
+    return found
 
 
 def fingerprint(kind: str, row: str) -> str:
