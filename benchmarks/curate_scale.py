@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import measured
 
 WORDS = 5000
 VENUES = ("CVPR", "ICCV", "ECCV", "NeurIPS", "ICLR", "AAAI", "ACM MM", "Arxiv", "TPAMI", "SIGGRAPH")
@@ -49,18 +51,6 @@ def synthetic_list(rows: int, seed: int = 0) -> str:
         if len(written) >= rows:
             break
     return "\n".join(lines) + "\n"
-
-
-def measured(command: list[str]) -> tuple[float, float]:
-    """(seconds, peak resident megabytes) of one command run as a child of a fresh process."""
-    probe = (
-        "import resource, subprocess, sys, time; started = time.perf_counter(); "
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-        "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True).stdout
-    seconds, kilobytes = out.split()
-    return float(seconds), int(kilobytes) / 1024
 
 
 @click.command()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -59,6 +59,24 @@ def read_snapshot(path: Path, wanted: Collection[str]) -> Snapshot:
     except OSError as error:
         raise UserError(f"{path}: cannot read the arXiv snapshot: {error.strerror or error}") from error
     return snapshot
+
+
+def iter_records(path: Path, keep: Callable[[bytes], bool]) -> Iterator[dict[str, Any]]:
+    """Every record of a snapshot whose raw line passes `keep` (a cheap test on the bytes, before any
+    JSON is parsed), one at a time: memory stays constant whatever the file's size."""
+    try:
+        with path.open("rb") as handle:
+            for number, line in _lines(handle):
+                if number == 1 and _record(line) is None:  # the first line is always read whole
+                    raise UserError(f"{path}:1: not an arXiv metadata snapshot (one JSON object per line, "
+                                    f"with an \"id\"); check the --arxiv-snapshot file")
+                if line is None or not keep(line):
+                    continue
+                record = _record(line)
+                if record is not None:
+                    yield record
+    except OSError as error:
+        raise UserError(f"{path}: cannot read the arXiv snapshot: {error.strerror or error}") from error
 
 
 def to_metadata(record: dict[str, Any]) -> Metadata:

@@ -311,6 +311,64 @@ def lint(list_paths: tuple[Path, ...], fmt: str, baseline: Path | None, write_ba
     sys.exit(1 if findings else 0)
 
 
+@main.command()
+@click.argument("list_path", metavar="[LIST]", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--peer", "peers", multiple=True, type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              metavar="FILE", help="Another awesome list: the works it has that LIST lacks (repeatable).")
+@click.option("--arxiv-snapshot", type=click.Path(path_type=Path, dir_okay=False, exists=True), metavar="FILE",
+              help="A local arXiv metadata snapshot (JSON lines), streamed once: the papers closest to LIST.")
+@click.option("--category", "categories", multiple=True, metavar="CAT",
+              help="arXiv categories a snapshot paper must have (repeatable) [default: cs.CV, cs.GR, cs.SD, "
+                   "eess.AS, eess.IV, cs.MM, cs.LG, cs.AI, cs.CL].")
+@click.option("--citations/--no-citations", default=True, show_default=True,
+              help="Also the works LIST's papers cite that it lacks (from the build's enrichment, when any).")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many suggestions (0 is not allowed; use --all for every candidate).")
+@click.option("--all", "every", is_flag=True, help="Every candidate, not only the best --top.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one record per suggestion, its row under \"row\".")
+@click.option("--data-dir", type=click.Path(path_type=Path), default=lambda: settings.get("data_dir"),
+              show_default="data/", help=settings.SETTINGS["data_dir"].help)
+@build_option
+@user_errors
+def suggest(list_path: Path | None, peers: tuple[Path, ...], arxiv_snapshot: Path | None,
+            categories: tuple[str, ...], citations: bool, top: int, every: bool, as_json: bool, data_dir: Path,
+            build_dir: Path) -> None:
+    """What the list is missing: works peer lists have, papers of an arXiv snapshot close to it, and works
+    its papers cite. Each comes with why, the section it belongs in, and a row to paste in the list's own
+    style. Nothing the list already has (same arXiv id, DOI or title) is suggested.
+
+    \b
+    Examples:
+      tfkg suggest --peer other-list.md --peer third-list.md --top 10
+      tfkg suggest --arxiv-snapshot arxiv-metadata.json --json
+    """
+    from ingest.parse import parse_list, read_list_text
+    from kg.suggest import DEFAULT_CATEGORIES, ListProfile, from_citations, from_peers, from_snapshot
+    from kg.suggest import suggest as rank
+    from kg.vocab import Vocabulary
+
+    target = list_path or settings.get_path("list")
+    vocab = Vocabulary.load(data_dir)
+    text, _ = read_list_text(target)
+    profile = ListProfile(parse_list(target, vocab), text.splitlines(), vocab)
+    candidates = from_peers(profile, peers, vocab)
+    if arxiv_snapshot is not None:
+        candidates += from_snapshot(profile, arxiv_snapshot, categories or DEFAULT_CATEGORIES, max(top, 200))
+    if citations and build_dir.exists():
+        candidates += from_citations(profile, build_dir)
+    chosen = rank(profile, candidates, None if every else top)
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in chosen], indent=1, ensure_ascii=False))
+        return
+    click.echo(f"{len(chosen)} suggestion{'s' * (len(chosen) != 1)} for {target}")
+    for number, s in enumerate(chosen, start=1):
+        label = " ".join(str(part) for part in (s.venue, s.year) if part)
+        click.echo(f"{number:>3}. {s.title}" + (f"  [{label}]" if label else ""))
+        click.echo(f"     why: {s.why()}")
+        click.echo(f"     goes in: {s.section or 'the top'} (heading at line {s.section_line})")
+        click.echo(f"     row: {s.row}")
+
+
 @main.command("export")
 @click.argument("query", nargs=-1)
 @filter_options

@@ -64,3 +64,10 @@ def test_the_downloads_give_the_corrected_list_and_its_diff(app_build: Path, mon
     assert len(reparsed.entries) < len(build.parsed.entries)
     assert diff.startswith("--- ") and "\n+++ corrected" in diff
     assert b'"duplicates"' in served[f"{stem}.curation.json"]
+
+
+def test_the_suggestions_tab_asks_for_peer_lists_when_it_has_nothing_to_suggest():
+    app = open_page("curate")
+    assert_no_traceback(app)
+    assert any("upload a peer list" in info.value for info in app.info)
+    assert app.get("file_uploader")

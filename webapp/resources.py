@@ -24,6 +24,7 @@ from kg.model import Entry
 from kg.store import BUILD_FORMAT, Build, BuildMissing, load_build, read_manifest
 from kg.vocab import Vocabulary
 
+SUGGESTIONS_SHOWN = 50
 _SPARQL_LOCK = threading.Lock()
 """rdflib's SPARQL parser (pyparsing) is not thread-safe: parses in two sessions at once fail with
 TypeErrors. So SPARQL is parsed and run one query at a time; a query takes milliseconds here."""
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from kg.rdf import Namer
     from kg.search import Searcher
     from kg.sparql import SparqlResult
+    from kg.suggest import Suggestion
 
 
 def build_folder() -> Path:
@@ -163,6 +165,32 @@ def _list_lines(folder: str, stamp: str) -> tuple[tuple[str, ...], dict[int, str
     _, text = read_list(build)
     paper_of = {int(ref.rpartition(":")[2]): paper.id for paper in build.papers for ref in paper.entries}
     return tuple(text.splitlines()), paper_of
+
+
+@st.cache_resource(max_entries=8, show_spinner="Comparing with the peer lists…")
+def _suggestions(folder: str, stamp: str, peers: tuple[tuple[str, bytes], ...]) -> list[Suggestion]:
+    import tempfile
+
+    from kg.suggest import ListProfile, from_citations, from_peers, suggest
+
+    build = _build(folder, stamp)
+    text = "\n".join(_list_lines(folder, stamp)[0])
+    profile = ListProfile(build.parsed, text.splitlines(), vocabulary())
+    with tempfile.TemporaryDirectory() as temp:
+        paths = []
+        for name, data in peers:
+            path = Path(temp) / Path(name).name
+            path.write_bytes(data)
+            paths.append(path)
+        candidates = from_peers(profile, paths, vocabulary()) + from_citations(profile, build.folder)
+    return suggest(profile, candidates, SUGGESTIONS_SHOWN)
+
+
+def suggestions(peers: tuple[tuple[str, bytes], ...]) -> list[Suggestion]:
+    """What the list lacks, from uploaded peer lists (name, bytes) and cited works; made once per build
+    and set of peers."""
+    folder = build_folder()
+    return _suggestions(str(folder), build_stamp(folder), peers)
 
 
 def list_lines() -> tuple[str, ...]:

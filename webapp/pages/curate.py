@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kg.errors import UserError
 from webapp import nav, resources
-from webapp.render import code, md
+from webapp.render import code, md, show_user_error
 
 build = resources.current_build()
 report = resources.curation_report()
@@ -73,8 +74,8 @@ def line_link(line: int, label: str) -> None:
                  query_params={"line": str(line)})
 
 
-duplicates_tab, defects_tab, gaps_tab = st.tabs([
-    f"Duplicates ({len(data['duplicates'])})", f"Defects ({len(data['defects'])})", "Gaps",
+duplicates_tab, defects_tab, gaps_tab, suggestions_tab = st.tabs([
+    f"Duplicates ({len(data['duplicates'])})", f"Defects ({len(data['defects'])})", "Gaps", "Suggestions",
 ])
 
 with duplicates_tab:
@@ -159,3 +160,22 @@ with gaps_tab:
         st.subheader(f"Listed papers no other listed paper cites or is cited by ({len(citations['isolated'])})")
         for paper in citations["isolated"]:
             nav.paper_link(paper["id"], paper["title"])
+
+with suggestions_tab:
+    st.caption("Works the list lacks: from peer lists you upload (other awesome lists) and from the works the "
+               "list's papers cite (when the build was enriched). Each row is written in the list's own style; "
+               "the copy button on a row copies it.")
+    uploads = st.file_uploader("Peer lists (markdown)", type=["md", "markdown", "txt"], accept_multiple_files=True,
+                               key="curate_peers")
+    try:
+        found = resources.suggestions(tuple((u.name, u.getvalue()) for u in uploads or ()))
+    except UserError as error:
+        show_user_error(error)
+        found = []
+    if not found:
+        st.info("No suggestions yet: upload a peer list, or enrich the build (`tfkg ingest`) for cited works.")
+    for number, item in enumerate(found, start=1):
+        label = " ".join(str(part) for part in (item.venue, item.year) if part)
+        st.markdown(f"**{number}. {md(item.title)}**" + (f" · {md(label)}" if label else ""))
+        st.caption(f"{md(item.why())} · goes in {md(item.section or 'the top')} (line {item.section_line})")
+        st.code(item.row, language="markdown", wrap_lines=True)
