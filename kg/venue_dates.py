@@ -60,7 +60,8 @@ def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> st
         return None
     year, month = posted
     if venue.kind == "preprint":
-        if year != venue.year:
+        # An id's month is its announcement's: a paper sent in the last days of December gets January's.
+        if year != venue.year and not (month == 1 and venue.year == year - 1):
             return f"preprint venue says {venue.year} but arXiv id {arxiv_id} dates it {year}-{month:02d}"
         return None
     venue_month = months.months.get(venue.family or "", 12)
