@@ -24,7 +24,7 @@ import re
 import resource
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -46,6 +46,8 @@ from kg.vocab import Vocabulary
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 OutputFormat = Literal["table", "json", "csv"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("table", "json", "csv")
+WAIT_SLICE = 0.25
+"""Seconds between the checks a caller's on_wait makes while a bounded query runs."""
 COUNT_EVERY = 0.2
 """Seconds between the counts a bounded query's child reports once past the row bound."""
 FORMS: dict[str, QueryForm] = {
@@ -161,16 +163,18 @@ class Bounds:
 
 
 def query_store(store: ox.Store, query: str, namer: Namer, bounds: Bounds | None = None,
-                form: QueryForm | None = None) -> SparqlResult:
+                form: QueryForm | None = None, on_wait: Callable[[float], None] | None = None) -> SparqlResult:
     """Run a read-only query on a store (the default graph is the union of all graphs). With bounds the
-    query runs in a child process that is stopped when it passes them; form skips parsing the query
-    again (rdflib's parser is not thread-safe, so a caller may parse it under its own lock)."""
+    query runs in a child process that is stopped when it passes them; on_wait(seconds so far) is called
+    while it runs, and whatever it raises stops the query (the app's session ending, a server shutting
+    down). form skips parsing the query again (rdflib's parser is not thread-safe, so a caller may parse
+    it under its own lock)."""
     form = form or query_form(query)
     notes = _notes(query)
     if bounds is None:
         variables, items, _, _ = _answer(store, query, namer, form)
         return _result(form, namer, variables, items, notes)
-    variables, items, total, complete = _bounded(store, query, namer, form, bounds)
+    variables, items, total, complete = _bounded(store, query, namer, form, bounds, on_wait)
     if not complete:
         what = "rows" if form == "SELECT" else "triples"
         notes.append(f"cut at {len(items):,} {what} (the row bound); the full answer has at least {total:,} "
@@ -235,8 +239,8 @@ def _result(form: QueryForm, namer: Namer, variables: tuple[str, ...], items: li
     return SparqlResult(form, namer, graph=graph, notes=tuple(notes))
 
 
-def _bounded(store: ox.Store, query: str, namer: Namer, form: QueryForm,
-             bounds: Bounds) -> tuple[tuple[str, ...], list[Any], int, bool]:
+def _bounded(store: ox.Store, query: str, namer: Namer, form: QueryForm, bounds: Bounds,
+             on_wait: Callable[[float], None] | None = None) -> tuple[tuple[str, ...], list[Any], int, bool]:
     """Run a query in a forked child process (it shares the loaded store) and stop it at the bounds: the
     time bound kills it, the memory bound is its address-space limit, and past the row bound its rows
     are only counted, the count sent here as it grows."""
@@ -245,11 +249,16 @@ def _bounded(store: ox.Store, query: str, namer: Namer, form: QueryForm,
     child = context.Process(target=_child, args=(sender, store, query, namer, form, bounds), daemon=True)
     child.start()
     sender.close()
-    deadline = time.monotonic() + bounds.seconds
+    started = time.monotonic()
+    deadline = started + bounds.seconds
     answer: tuple[tuple[str, ...], list[Any], int, bool] | None = None
     counted = 0
     try:
-        while (left := deadline - time.monotonic()) > 0 and receiver.poll(left):
+        while (left := deadline - time.monotonic()) > 0:
+            if not receiver.poll(min(left, WAIT_SLICE)):
+                if on_wait is not None:
+                    on_wait(time.monotonic() - started)
+                continue
             try:
                 kind, payload = receiver.recv()
             except EOFError:

@@ -167,3 +167,51 @@ def test_a_bookmarked_search_reloads_with_its_filters(app_url: str, page):
         assert box.input_value() == "nerf"
         assert "kind=conference" in page.url and "year=2021-2023" in page.url
         assert result_count(page) > 0
+
+
+def test_the_server_stops_on_sigterm_within_seconds_while_a_heavy_query_runs(bundled_build: Path, browser) -> None:
+    """A SPARQL query that would run for minutes runs in its own process, so neither it nor the session
+    waiting for it holds the server up: SIGTERM stops the server, and the query's process, in seconds."""
+    port = free_port()
+    env = {**os.environ, "TFKG_BUILD": str(bundled_build), "HF_HUB_OFFLINE": "1", "TFKG_SPARQL_TIMEOUT": "120"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(port)]
+    OUTPUT.mkdir(exist_ok=True)
+    with (OUTPUT / "browser-sigterm.log").open("w") as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, server)
+            context = browser.new_context()
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(f"{url}/export")
+            box = page.get_by_label("Query")
+            box.fill("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+            page.get_by_role("button", name="Run").click()
+            deadline = time.monotonic() + 30
+            while not _children(server.pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            children = _children(server.pid)
+            assert children, "the query did not start its own process"
+            server.terminate()
+            server.wait(timeout=10)
+            context.close()
+            time.sleep(0.5)
+            assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+        finally:
+            if server.poll() is None:
+                server.kill()
+
+
+def _children(pid: int) -> list[int]:
+    """The process ids whose parent is pid (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found

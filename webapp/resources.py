@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,17 +251,19 @@ def _sparql_store(folder: str, stamp: str) -> tuple[Store, Namer]:
     return load_store(quads), quads.namer
 
 
-def sparql(query: str) -> SparqlResult:
+def sparql(query: str, on_wait: Callable[[float], None] | None = None) -> SparqlResult:
     """Run a read-only SPARQL query over the whole graph (kg/sparql.py refuses updates) within the bounds
     of the settings. The store is loaded once per build and shared; only the parse takes the lock, and the
-    query runs in its own process, so one user's query never makes another's wait past its bounds."""
+    query runs in its own process, so one user's query never makes another's wait past its bounds.
+    on_wait is called while it runs: a Streamlit call there lets a closed session or a stopping server
+    stop the query at once."""
     from kg.sparql import Bounds, query_form, query_store
 
     folder = build_folder()
     store, namer = _sparql_store(str(folder), build_stamp(folder))
     with _SPARQL_LOCK:
         form = query_form(query)
-    return query_store(store, query, namer, Bounds.from_settings(), form)
+    return query_store(store, query, namer, Bounds.from_settings(), form, on_wait)
 
 
 def construct_slice(query: str) -> Slice:

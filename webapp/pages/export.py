@@ -101,11 +101,14 @@ with st.form("sparql"):
     run = st.form_submit_button("Run", icon=":material/play_arrow:", type="primary")
 if run or st.session_state.get("sparql_ran"):
     st.session_state["sparql_ran"] = True
+    running = st.empty()
     try:
-        result = resources.sparql(sparql_text)
+        # Each update is also where Streamlit stops the script when the session ends or the server stops.
+        result = resources.sparql(sparql_text, lambda seconds: running.caption(f"Running… {seconds:.0f} s"))
     except UserError as error:
         show_user_error(error)
     else:
+        running.empty()
         for note in result.notes:
             st.warning(note)
         if result.form == "SELECT":
