@@ -1,21 +1,6 @@
-"""tfkg's web app: `streamlit run app.py`.
+"""tfkg's web app in a checkout: `streamlit run app.py` (as `tfkg app` does wherever tfkg is installed).
+The app itself is webapp/main.py."""
 
-Search, Paper, Explore, Curate and Export pages (webapp/pages/) over the build in the build folder
-(setting `build`, env TFKG_BUILD), which `tfkg ingest` makes (the app only reads; with no build it says
-which command to run). Heavy things load once per server process
-(webapp/resources.py) and are shared by every session.
-"""
+from webapp.main import run
 
-import streamlit as st
-
-from kg.errors import UserError
-from webapp import nav, resources
-from webapp.render import show_user_error
-
-st.set_page_config(page_title="tfkg: talking-face paper graph", layout="wide")
-page = st.navigation(nav.pages())
-try:
-    resources.check_build()
-    page.run()
-except UserError as error:
-    show_user_error(error)
+run()

@@ -80,8 +80,8 @@ def _code_digest() -> str:
     version bump (the build records what made it, not only what it read)."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parents[1]
-    for path in sorted([*root.glob("ingest/*.py"), *root.glob("kg/*.py")]):
-        digest.update(path.name.encode())
+    for path in sorted([*root.glob("ingest/**/*.py"), *root.glob("kg/**/*.py")]):  # every module, any depth
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -46,6 +47,7 @@ def user_errors(function: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tfkg", prog_name="tfkg")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug messages.")
 def main(verbose: bool) -> None:
     """tfkg: a knowledge graph and paper search over an awesome-list of research papers.
@@ -367,6 +369,22 @@ def suggest(list_path: Path | None, peers: tuple[Path, ...], arxiv_snapshot: Pat
         click.echo(f"     why: {s.why()}")
         click.echo(f"     goes in: {s.section or 'the top'} (heading at line {s.section_line})")
         click.echo(f"     row: {s.row}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on (this machine only).")
+@click.pass_context
+def app(context: click.Context, port: int, host: str) -> None:
+    """Start the web app (Streamlit) over the build: `tfkg ingest` first. Other options go to `streamlit run`."""
+    from pathlib import Path as _Path
+
+    import webapp
+
+    main_script = _Path(webapp.__file__).with_name("main.py")
+    command = [sys.executable, "-m", "streamlit", "run", str(main_script), "--server.headless", "true",
+               "--server.address", host, "--server.port", str(port), *context.args]
+    sys.exit(subprocess.call(command))
 
 
 @main.command("export")

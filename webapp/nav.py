@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from webapp.render import md
 
-SEARCH = "webapp/pages/search.py"
-PAPER = "webapp/pages/paper.py"
-EXPLORE = "webapp/pages/explore.py"
-CURATE = "webapp/pages/curate.py"
-EXPORT = "webapp/pages/export.py"
+PAGES = Path(__file__).resolve().parent / "pages"  # found wherever tfkg is installed, whatever the main script
+SEARCH = st.Page(PAGES / "search.py", title="Search", icon=":material/search:", url_path="search", default=True)
+PAPER = st.Page(PAGES / "paper.py", title="Paper", icon=":material/article:", url_path="paper")
+EXPLORE = st.Page(PAGES / "explore.py", title="Explore", icon=":material/insights:", url_path="explore")
+CURATE = st.Page(PAGES / "curate.py", title="Curate", icon=":material/rule:", url_path="curate")
+EXPORT = st.Page(PAGES / "export.py", title="Export", icon=":material/download:", url_path="export")
 
 
 def pages() -> list[st.Page]:
     """The pages in menu order; Search is the start page."""
-    return [
-        st.Page(SEARCH, title="Search", icon=":material/search:", url_path="search", default=True),
-        st.Page(PAPER, title="Paper", icon=":material/article:", url_path="paper"),
-        st.Page(EXPLORE, title="Explore", icon=":material/insights:", url_path="explore"),
-        st.Page(CURATE, title="Curate", icon=":material/rule:", url_path="curate"),
-        st.Page(EXPORT, title="Export", icon=":material/download:", url_path="export"),
-    ]
+    return [SEARCH, PAPER, EXPLORE, CURATE, EXPORT]
 
 
 def paper_link(paper_id: str, title: str, icon: str = ":material/article:", bold: bool = False) -> None:

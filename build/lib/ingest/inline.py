@@ -1,0 +1,346 @@
+"""How one row of a list names its paper: title, venue tag and the role of each link.
+
+Reads: the inline markdown of a bullet or a table cell, already parsed by markdown-it into `Piece`s.
+Writes: a `RowText` (title, venue tags, links with their roles, notes).
+
+The rules are about markdown structure and the vocabularies, never about one list:
+- a link's role comes from the words of its label ("Code", "[ProjectPage]", "Paper (arXiv)") and then
+  from its host (a GitHub repository is code, arXiv or OpenReview is the paper, *.github.io a project page);
+- a label made only of such everyday words is not a title; any other label is ("Video Diffusion Models"
+  is a title, "Video" is not);
+- a venue tag is a bracketed, parenthesised, code or emphasised span that the venue vocabulary reads as a
+  venue (or an acronym followed by a year), wherever it stands;
+- an abbreviation tag (`[NeRF-AD]`) before the title is not part of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.links import classify
+from kg.model import PAPER_KINDS, LinkColumn
+from kg.vocab import YEAR, Vocabulary, alias_key, century
+
+PieceKind = Literal["text", "link", "code", "break", "venue"]
+
+# Words that make up the labels of links to a paper's resources rather than to the paper by its title.
+PAPER_WORDS = frozenset({
+    "paper", "papers", "pdf", "arxiv", "openreview", "doi", "ieee", "ieeexplore", "acm", "cvf", "springer",
+    "abs", "abstract", "publication", "pub", "html", "full", "text", "journal", "proceedings", "preprint",
+    "article",
+})
+CODE_WORDS = frozenset({
+    "code", "codes", "github", "gitlab", "repo", "repository", "implementation", "impl", "pytorch",
+    "tensorflow", "tf", "jax", "keras", "official", "unofficial", "source", "sourcecode",
+})
+PROJECT_WORDS = frozenset({
+    "project", "projects", "proj", "page", "projectpage", "web", "webpage", "website", "site", "homepage",
+    "home", "demo", "demos", "video", "videos", "youtube", "bilibili", "slides", "slide", "poster", "blog",
+    "talk", "presentation", "colab", "notebook", "space", "spaces", "app", "online", "live", "gallery",
+    "samples", "sample", "examples", "results", "audio", "supp", "supplementary", "supplemental", "material",
+    "ppt",
+})
+DATASET_WORDS = frozenset({
+    "dataset", "datasets", "data", "download",
+})
+OTHER_WORDS = frozenset({
+    "link", "links", "here", "the", "of", "and", "for", "model", "models", "weights", "checkpoint",
+    "checkpoints", "hf", "huggingface", "hugging", "face", "bib", "bibtex", "citation", "tweet", "twitter",
+    "zhihu", "star", "stars", "release", "released", "coming", "soon", "temp", "tbd", "todo", "n", "a", "docs",
+    "documentation", "leaderboard", "api", "in",
+})
+GENERIC_WORDS = PAPER_WORDS | CODE_WORDS | PROJECT_WORDS | DATASET_WORDS | OTHER_WORDS
+# A label of more words than this is a title even when every word is an everyday one.
+MAX_GENERIC_WORDS = 4
+
+BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
+# A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
+ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
+MAX_ITALIC_VENUE_WORDS = 6
+NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s)")
+CONNECTING_WORDS = frozenset({
+    "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
+    "towards", "toward",
+})
+EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
+QUOTED = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
+TODO_ITEM = re.compile(r"^\s*\[[ xX]\]\s")
+ACRONYM_YEAR = re.compile(r"^\s*([A-Z][A-Za-z&]{1,11})\W{0,3}(?:19|20)\d\d\b")
+# Words that decorate a venue without changing it ("CVPR 2021 Oral", "ICLR 2025 Spotlight").
+TRAILING_PUNCTUATION = " \t,.;:-–—|/\\*_~"
+
+
+def label_words(label: str) -> list[str]:
+    """The words of a link label, camelCase split and lowercased: "ProjectPage" -> ["project", "page"]."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+def label_role(label: str) -> LinkColumn | None:
+    """What a link label says its link is (paper, code, project, dataset), or None when it says nothing."""
+    words = set(label_words(label))
+    for role, vocabulary in (("code", CODE_WORDS), ("dataset", DATASET_WORDS), ("project", PROJECT_WORDS),
+                             ("paper", PAPER_WORDS)):
+        if words & vocabulary:
+            return role  # type: ignore[return-value]
+    return None
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One part of a row's inline markdown, in order: plain text, a link (text = its label), a code span."""
+
+    kind: PieceKind
+    text: str
+    href: str = ""
+    strong: bool = False
+    emphasis: bool = False
+
+
+@dataclass
+class RowText:
+    """What a row's inline text says: title, venue tags, and (label, url, role) of each web link."""
+
+    title: str = ""
+    title_link: tuple[str, str] | None = None
+    venue_tags: list[str] = field(default_factory=list)
+    links: list[tuple[str, str, LinkColumn]] = field(default_factory=list)
+    todo: bool = False
+    bold_title: bool = False
+    """The row opens with its title in bold (`**CLIP** — ...`): a name, however short, that the list
+    set apart as a title."""
+
+
+class RowReader:
+    """Reads titles, venue tags and link roles with one vocabulary."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self._venue_words = {alias_key(a) for f in vocab.venues.values() for a in (f.id, *f.aliases)}
+
+    def is_generic(self, label: str) -> bool:
+        """A label that names a kind of resource, not a work: "Paper", "[Code]", "Project Page", "CVPR 2023"."""
+        words = label_words(label)
+        if not words:
+            return True
+        if len(words) > MAX_GENERIC_WORDS:
+            return False
+        return all(w in GENERIC_WORDS or w in self._venue_words or w.isdigit() for w in words)
+
+    def venue_tag(self, text: str) -> str | None:
+        """text itself when it reads as a venue ("CVPR 2022", "ICPR'20", "AAAI 2023 Oral"), else None."""
+        text = text.strip(" *_`")
+        if not text or len(text) > 60:
+            return None
+        venue = self.vocab.parse_venue(text)
+        if venue.kind != "unknown" or YEAR.fullmatch(text):
+            return text
+        # An unknown acronym with a year ("ICPR 2020", "TAFFC 2023") is a venue the vocabulary lacks.
+        if ACRONYM_YEAR.match(text) and len(text.split()) <= 4:
+            return text
+        return None
+
+    def read(self, pieces: list[Piece], default: LinkColumn) -> RowText:
+        """The title, venue tags and links of a bullet or title cell; default is the role of a link whose
+        label and host say nothing."""
+        row = RowText()
+        text_parts: list[str] = []
+        title_link: tuple[str, str] | None = None
+        bold_title = row.bold_title = _opens_with_bold(pieces)
+        for piece in _italic_venues(pieces):
+            if piece.kind == "venue":
+                row.venue_tags.append(piece.text)
+            elif piece.kind == "code":
+                tag = self.venue_tag(piece.text)
+                if tag:
+                    row.venue_tags.append(tag)
+                else:
+                    text_parts.append(piece.text)
+            elif piece.kind == "link":
+                label = " ".join(piece.text.split())
+                if self.venue_tag(label) and not _is_web(piece.href):
+                    row.venue_tags.append(label)
+                    continue
+                # Links in italics are authors; a row that opens in bold has its title there; a link after
+                # the row's first resource link is one more resource ("[Paper](..) [Pretrained](..)").
+                if (title_link is None and not bold_title and not piece.emphasis and not self.is_generic(label)
+                        and not self.venue_tag(label) and not row.links):
+                    title_link = (label, piece.href)
+                    text_parts.append("\x00")  # where the title link stood
+                    continue
+                if self.venue_tag(label):
+                    row.venue_tags.append(label)
+                row.links.append((label, piece.href, self.link_role(label, piece.href, default)))
+                text_parts.append("\x01")  # a link: ends a run of title text
+            elif piece.kind == "break":
+                text_parts.append("\x02")
+            else:
+                text_parts.append(piece.text)
+        text = "".join(text_parts)
+        row.todo = bool(TODO_ITEM.match(text))
+        text = self._take_venue_tags(text, row.venue_tags)
+        if title_link is not None:
+            row.title = _clean_title(title_link[0])
+            row.title_link = title_link
+            row.links.insert(0, (title_link[0], title_link[1], "title"))
+        else:
+            row.title = self._title_from_text(text, pieces)
+        return row
+
+    def link_role(self, label: str, href: str, default: LinkColumn) -> LinkColumn:
+        """The role of a link that is not the title: told by its label's words, then by its host when
+        the label says nothing ("[bibtex]" on GitHub is not code, "[TF]" on GitHub is)."""
+        said = label_role(label)
+        if said is not None:
+            return said
+        if label_words(label) and self.is_generic(label):
+            return "other"
+        return _host_role(href) or default
+
+    def _take_venue_tags(self, text: str, tags: list[str]) -> str:
+        """Remove bracketed venue tags from text, adding them to tags."""
+
+        def replace(match: re.Match[str]) -> str:
+            if match.start() == 0 and re.fullmatch(r"\d\d", match.group(1)):  # "(25)Title": a year
+                tags.append(str(century(int(match.group(1)))))
+                return " \x01 "
+            tag = self.venue_tag(match.group(1))
+            if tag is None:
+                return match.group(0)
+            tags.append(tag)
+            return " \x01 "
+
+        return BRACKETED.sub(replace, text)
+
+    def _title_from_text(self, text: str, pieces: list[Piece]) -> str:
+        """A title written as text: bold text, a quoted title, or the text before the first link."""
+        strong = self._take_venue_tags(_first_strong_run(pieces) or _first_italic_line(pieces), [])
+        strong = strong.replace("\x01", " ").strip()
+        if (len(strong.split()) >= 2 or _opens_with_bold(pieces)) and not self.venue_tag(strong):
+            return _clean_title(strong)
+        quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
+        if quoted and len(quoted.group(1).split()) >= 3:
+            return _clean_title(quoted.group(1))
+        runs = re.split(r"([\x00\x01\x02])", text)
+        for index in range(0, len(runs), 2):
+            run = TODO_ITEM.sub("", runs[index])
+            while ABBREVIATION_TAG.match(run):
+                run = ABBREVIATION_TAG.sub("", run, count=1)
+            # A title wrapped onto a new line (`<br>`) goes on when the next line reads as its continuation.
+            while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):
+                index += 2
+                run = f"{run} {runs[index]}"
+            title = _clean_title(run)
+            if title and re.search(r"[^\W\d_]", title):
+                return title
+        return ""
+
+
+def _italic_venues(pieces: list[Piece]) -> list[Piece]:
+    """Citation style writes the venue in italics before its year (`*IEEE Access* 2022`): such a
+    short italic phrase and the year after it become one venue piece."""
+    result: list[Piece] = []
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        year = re.match(r"\s*((?:19|20)\d\d)\b", following.text) if following and following.kind == "text" else None
+        words = piece.text.split()
+        if (piece.kind == "text" and piece.emphasis and not piece.strong and year
+                and 0 < len(words) <= MAX_ITALIC_VENUE_WORDS and not following.emphasis):
+            result.append(Piece("venue", f"{' '.join(words)} {year.group(1)}"))
+            result.append(Piece("text", following.text[year.end() :]))
+            index += 2
+            continue
+        result.append(piece)
+        index += 1
+    return result
+
+
+def _opens_with_bold(pieces: list[Piece]) -> bool:
+    """Whether the row opens with its title in bold: two or more bold words, or a bold name set off by a
+    dash or colon ("**CLIP** — The standard image-text backbone ...")."""
+    visible = [p for p in pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
+    if not visible or visible[0].kind != "text" or not visible[0].strong:
+        return False
+    if len(_first_strong_run(pieces).split()) >= 2:
+        return True
+    after = next((p for p in visible if not (p.kind == "text" and p.strong)), None)
+    return after is not None and after.kind == "text" and bool(NAME_SEPARATOR.match(after.text))
+
+
+def _continues(line: str, following: str) -> bool:
+    """Whether `following` continues a title cut at `line`: it starts in lower case, or `line` ends on a
+    word that cannot end a title."""
+    words = line.split()
+    nxt = following.strip()
+    return bool(words and nxt) and (nxt[0].islower() or words[-1].lower() in CONNECTING_WORDS)
+
+
+def _first_italic_line(pieces: list[Piece]) -> str:
+    """The text of a row's first line when it is all in italics and a line break follows it."""
+    line: list[Piece] = []
+    for piece in pieces:
+        if piece.kind == "break":
+            break
+        line.append(piece)
+    visible = [p for p in line if p.kind != "text" or p.text.strip()]
+    if visible and len(line) < len(pieces) and all(p.kind == "text" and p.emphasis for p in visible):
+        return " ".join(p.text for p in visible)
+    return ""
+
+
+def _first_strong_run(pieces: list[Piece]) -> str:
+    """The text of the first run of bold pieces (a title in bold, before the authors in italics)."""
+    run: list[str] = []
+    for piece in pieces:
+        if piece.kind == "text" and piece.strong:
+            run.append(piece.text)
+        elif run and (piece.kind != "text" or piece.text.strip()):
+            break
+    return " ".join(run)
+
+
+def _is_web(href: str) -> bool:
+    return href.lower().startswith(("http://", "https://"))
+
+
+def _host_role(href: str) -> LinkColumn | None:
+    """The role a URL's host implies: code repositories, paper hosts, project pages."""
+    kind = classify(href, "other")
+    if kind in ("github", "gitlab", "huggingface"):
+        return "code"
+    if kind in PAPER_KINDS:
+        return "paper"
+    if kind == "project":
+        return "project"
+    return None
+
+
+def _clean_title(text: str) -> str:
+    """A title without the punctuation, quotes and stray brackets a row leaves around it."""
+    text = " ".join(EMOJI_SHORTCODE.sub("", text.replace("\x00", " ")).split())
+    text = re.sub(r"^\W*?(?=[\w\"“'(])", "", text) if text else text
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.strip(TRAILING_PUNCTUATION)
+        if text[:1] in "\"“'‘" and text[-1:] in "\"”'’":
+            text = text[1:-1]
+        if text.startswith("[") and "]" not in text[1:]:
+            text = text[1:]
+        if text.endswith("]") and "[" not in text[:-1]:
+            text = text[:-1]
+        if text.endswith("(") or text.endswith("["):
+            text = text[:-1]
+        if text.endswith(")") and text.count("(") < text.count(")"):
+            text = text[:-1]
+    return " ".join(text.split())
+
+
+def year_of(text: str) -> int | None:
+    """The first four-digit year in text."""
+    match = YEAR.search(text)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,799 @@
+"""Reads an awesome-list markdown file into entries, with file and line for every row.
+
+Reads: a markdown file (tables of papers by year or topic, bullet lists of papers, a datasets list,
+a metrics table). Writes: a `ParsedList` of `Entry`, `DatasetEntry` and `MetricEntry` records.
+
+markdown-it-py finds the structure (headings, tables, list items, their lines); each table row's
+cells are then split from the source line and parsed as inline markdown, so that a row with extra
+or broken cells loses nothing. Rows are never dropped or merged here: a row the parser cannot fully
+understand is flagged and warned about, and kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ingest.headings import heading_year, section_kind
+from ingest.inline import Piece, RowReader, RowText, year_of
+from ingest.links import BARE_URL, make_link
+from kg import settings
+from kg.errors import UserError
+from kg.model import (
+    CODE_HOSTS,
+    PAPER_KINDS,
+    DatasetEntry,
+    Entry,
+    EntryFlag,
+    Link,
+    LinkColumn,
+    MetricEntry,
+    ParsedList,
+    ParseWarning,
+    Section,
+)
+from kg.vocab import PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""})
+
+# Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
+COLUMN_ALIASES: dict[str, frozenset[str]] = {
+    "title": frozenset({"title", "papertitle", "titleofpaper", "name", "papername", "method", "methods", "article",
+                        "work", "model"}),
+    "venue": frozenset(
+        {"accept", "accepted", "venue", "conference", "journal", "conferencejournal", "journalconference", "conf",
+         "pub", "published", "publishedin", "publisher", "source", "where", "venueyear", "conferenceyear",
+         "confjournal", "booktitle", "proceedings", "publication", "publicationvenue"}
+    ),
+    "year": frozenset({"year", "date", "time", "released", "release", "releasedate", "publishdate", "month"}),
+    "paper": frozenset({"paper", "papers", "pdf", "arxiv", "paperlink", "paperlinks", "arxivlink"}),
+    "code": frozenset({"code", "github", "repo", "repository", "implementation", "sourcecode", "codes", "codelink",
+                       "officialcode", "coderepo"}),
+    "project": frozenset(
+        {"webproj", "web", "proj", "project", "projectpage", "page", "webpage", "homepage", "website", "demo",
+         "video", "videos", "demovideo"}
+    ),
+    "links": frozenset({"links", "link", "resources", "urls", "url", "materials", "downloadlink", "download"}),
+    "keywords": frozenset({"keywords", "keyword", "tags", "tag", "topic", "topics", "category", "type", "task",
+                           "tasks", "highlight", "highlights"}),
+    "dataset": frozenset({"dataset", "datasets", "data", "datasetname", "trainingdata"}),
+    "metric": frozenset({"metrics", "metric", "measure", "measures"}),
+}
+# Parts of header names, tried in order when a header is no known name.
+HEADER_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("title", ("title",)),
+    ("venue", ("venue", "conf", "journal", "publish", "accept")),
+    ("year", ("year", "date")),
+    ("paper", ("paper", "pdf", "arxiv")),
+    ("code", ("code", "github", "repo")),
+    ("project", ("project", "page", "website", "demo")),
+    ("dataset", ("dataset",)),
+)
+# Words that make a header the title column, or a data set column, wherever they stand in it.
+TITLE_HEADER_WORDS = frozenset({"title", "work", "works", "method", "methods", "model", "models", "name"})
+DATASET_HEADER_WORDS = frozenset({"benchmark", "benchmarks", "dataset", "datasets"})
+PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
+# A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
+NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
+# Bold paragraphs used as headings sit below every real heading level.
+PSEUDO_HEADING_LEVEL = 7
+MAX_BOLD_HEADING_WORDS = 8
+ALMOST_LIST_ITEM = re.compile(r"^\s{0,3}-[\[【(*`]")
+# Link targets markdown-it refuses to make links of (and so would drop without a word).
+UNSAFE_LINK = re.compile(
+    r"\[(?P<label>[^\[\]]*)\]\(\s*(?P<target>(?:javascript|vbscript|data|file):(?:[^()\s]|\([^()]*\))*)\)",
+    re.IGNORECASE,
+)
+# Inline tags that only format text; any other inline HTML is left out of the row with a warning.
+FORMATTING_TAG = re.compile(r"</?(?:b|i|em|strong|sup|sub|span|font|u|s|del|code|small|big|mark|a|img|p|div|center)\b",
+                            re.IGNORECASE)
+ENUMERATION = re.compile(r"(?:^|(?<=\s))\w\)")
+HTML_TAG = re.compile(r"<[^<>]+>")
+VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
+# A venue cell that says the row is a data set, not a paper.
+DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
+# A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
+MIN_BULLET_TITLE_WORDS = 3
+
+
+def _is_bold_heading(cell: Cell) -> bool:
+    """A paragraph of bold text alone, short enough to be a heading."""
+    visible = [p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
+    return (bool(visible) and all(p.kind == "text" and p.strong for p in visible)
+            and len(cell.text.split()) <= MAX_BOLD_HEADING_WORDS)
+
+
+def _paper_links(links: list[Link]) -> list[Link]:
+    """Links that point to a paper: arXiv and paper hosts anywhere, anything but code in a paper column."""
+    return [link for link in links
+            if link.kind in PAPER_KINDS or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
+
+
+class ListError(UserError):
+    """A list that cannot be read at all. The message names the file and why."""
+
+
+@dataclass
+class Cell:
+    """One parsed table cell or bullet: plain text, its links, code spans, and problems."""
+
+    text: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+    code_spans: list[str] = field(default_factory=list)
+    malformed: bool = False
+    placeholder: bool = False
+    pieces: list[Piece] = field(default_factory=list)
+    stripped_html: list[str] = field(default_factory=list)
+    unsafe_links: list[str] = field(default_factory=list)
+
+
+def read_list_text(path: Path) -> tuple[str, str]:
+    """The list's text and sha256, or a ListError naming the file and why it cannot be read."""
+    if not path.exists():
+        raise ListError(f"{path}: no such file")
+    if path.is_dir():
+        raise ListError(f"{path}: is a directory, not a markdown file")
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        raise ListError(f"{path}: not a markdown file (expected .md, got {path.suffix!r})")
+    if not stat.S_ISREG(path.stat().st_mode):  # a device or a pipe would be read forever or block
+        raise ListError(f"{path}: not a regular file (a device, pipe or socket); give a markdown file")
+    limit = settings.get_number("max_list_mb")
+    if path.stat().st_size > limit * 1_000_000:
+        raise ListError(f"{path}: {path.stat().st_size / 1e6:.1f} MB is over the {limit:g} MB limit "
+                        f"({settings.SETTINGS['max_list_mb'].env}); is this a list of papers?")
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise ListError(f"{path}: not a markdown file (binary content)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ListError(f"{path}:{line}: not UTF-8 text (byte {error.start}: {error.reason})") from error
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def parse_list(path: Path, vocab: Vocabulary, name: str | None = None) -> ParsedList:
+    """Parse a list file; name is what entries record as their file (default: the path as given).
+    Raises ListError when the file cannot be read or holds no paper entries."""
+    text, sha256 = read_list_text(path)
+    parsed = parse_text(text, name or str(path), sha256, vocab)
+    if not parsed.entries:
+        raise ListError(f"{path}: no paper entries found (no table with a title column, no paper bullets)")
+    return parsed
+
+
+def parse_text(text: str, file: str, sha256: str, vocab: Vocabulary) -> ParsedList:
+    """Parse markdown text into entries; file is the name recorded on every entry."""
+    return _ListParser(text, file, vocab).run(sha256)
+
+
+def split_row(line: str) -> list[str]:
+    """Split a table row into cells on unescaped pipes outside code spans; outer pipes are optional."""
+    cells, current, in_code, i = [], [], False, 0
+    while i < len(line):
+        char = line[i]
+        if char == "\\" and i + 1 < len(line):
+            current.append(line[i : i + 2])
+            i += 2
+            continue
+        if char == "`":
+            in_code = not in_code
+        if char == "|" and not in_code:
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        i += 1
+    cells.append("".join(current))
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        cells = cells[1:]
+    if stripped.endswith("|") and not stripped.endswith("\\|") and cells:
+        cells = cells[:-1]
+    return [c.strip() for c in cells]
+
+
+def column_role(header: str) -> str | None:
+    """Which role a table header plays ("title", "venue", "code", ...), or None when unknown. A header
+    that is no known name is read by the words in it: "Conf/Jour" is a venue, "Papers & Codes" links."""
+    key = alias_key(header)
+    for role, aliases in COLUMN_ALIASES.items():
+        if key in aliases:
+            return role
+    words = set(re.findall(r"[a-z]+", header.lower()))
+    if words & TITLE_HEADER_WORDS:  # "Representative work", "Model name"
+        return "title"
+    if words & DATASET_HEADER_WORDS:  # "Benchmark", "Training data"
+        return "dataset"
+    found = [role for role, stems in HEADER_STEMS if any(stem in key for stem in stems)]
+    if {"paper", "code"} <= set(found) or {"code", "project"} <= set(found):
+        return "links"
+    return found[0] if found else None
+
+
+def table_roles(header: list[str]) -> list[str | None]:
+    """The role of each column; when two columns claim one role, the first keeps it."""
+    roles: list[str | None] = []
+    for cell in header:
+        role = column_role(cell)
+        roles.append(None if role in roles and role not in ("links", None) else role)
+    return roles
+
+
+def _repair_hrefs(links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
+    """Links whose destination is itself broken markdown (`[paper]([url1](url2))`) are replaced by
+    the URLs inside it, each with the link's label; the flag says whether any was broken."""
+    repaired, broken = [], False
+    for label, href in links:
+        decoded = unquote(href)
+        # Only link syntax inside a destination makes it broken; a space written as %20 does not.
+        if not re.search(r"[\[\]]|\]\(", decoded):
+            repaired.append((label, href))
+            continue
+        broken = True
+        repaired += [(label, url) for url in BARE_URL.findall(decoded)]
+    return repaired, broken
+
+
+class _ListParser:
+    """One pass over the token stream; keeps the heading stack and collects records."""
+
+    def __init__(self, text: str, file: str, vocab: Vocabulary) -> None:
+        self.md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+        self.text = text
+        self.lines = text.splitlines()
+        self.file = file
+        self.vocab = vocab
+        self.reader = RowReader(vocab)
+        self.headings: list[tuple[int, str, int]] = []  # (level, title, line)
+        self.entries: list[Entry] = []
+        self.datasets: list[DatasetEntry] = []
+        self.metrics: list[MetricEntry] = []
+        self.warnings: list[ParseWarning] = []
+        self.section_counts: dict[int, int] = {}
+        self.sections: list[tuple[str, int, int]] = []
+
+    # -- driver -----------------------------------------------------------------------------
+
+    def run(self, sha256: str) -> ParsedList:
+        self._walk(self.md.parse(self.text))
+        for number, line in enumerate(self.lines, start=1):
+            if ALMOST_LIST_ITEM.match(line):
+                self.warn(number, "line starts like a list item but has no space after the dash; "
+                                  "markdown reads it as part of the text above")
+        return ParsedList(
+            file=self.file,
+            sha256=sha256,
+            entries=tuple(self.entries),
+            datasets=tuple(self.datasets),
+            metrics=tuple(self.metrics),
+            sections=tuple(self._sections()),
+            warnings=tuple(self.warnings),
+        )
+
+    def _walk(self, tokens: list[Token]) -> None:
+        i = 0
+        list_depth = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.type == "heading_open":
+                self._heading(token, tokens[i + 1])
+            elif token.type == "table_open":
+                i = self._table(tokens, i)
+            elif token.type == "list_item_open":
+                self._list_item(tokens, i)
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+            elif token.type == "paragraph_open" and not list_depth and token.map:
+                self._paragraph(token, tokens[i + 1])
+            elif token.type == "html_block" and token.map:
+                self._html_block(token)
+            i += 1
+
+    def _html_block(self, token: Token) -> None:
+        """Markdown inside an HTML block (`<details><summary>..</summary>` followed by a list) is read as
+        markdown: tags are taken off the lines that open with one and the rest parsed in place. Comments
+        stay unread."""
+        start, end = token.map or (0, 0)
+        if token.content.lstrip().startswith("<!--"):
+            return
+        lines = [HTML_TAG.sub("", line) if line.lstrip().startswith("<") else line for line in self.lines[start:end]]
+        if not any(line.strip() for line in lines):
+            return
+        inner = self.md.parse("\n" * start + "\n".join(lines))
+        self._walk([t for t in inner if t.type != "html_block"])
+
+    def _sections(self) -> list[Section]:
+        result = []
+        for title, line, level in self.sections:
+            count = self.section_counts.get(line, 0)
+            kind = section_kind(title)
+            if kind == "papers" and not count:
+                kind = "other"
+            result.append(Section(title=title, line=line, level=level, kind=kind, entries=count))
+        return result
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(ParseWarning(self.file, line, message))
+
+    # -- headings ---------------------------------------------------------------------------
+
+    def _heading(self, token: Token, inline: Token) -> None:
+        title = self.parse_inline(inline.content).text or inline.content.strip()
+        self._push_heading(int(token.tag[1:]), title, token.map[0] + 1 if token.map else 0)
+
+    def _push_heading(self, level: int, title: str, line: int) -> None:
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        self.headings.append((level, title, line))
+        self.sections.append((title, line, level))
+
+    @property
+    def section_kind(self) -> str:
+        """The kind of the innermost heading that says one; a year heading inherits its parent's, and bold
+        text used as a heading gives a year or a category, never a kind."""
+        for level, title, _ in reversed(self.headings):
+            if heading_year(title) is None and level != PSEUDO_HEADING_LEVEL:
+                return section_kind(title)
+        return "papers"
+
+    @property
+    def section(self) -> str:
+        return self.headings[-1][1] if self.headings else ""
+
+    def _count(self) -> None:
+        line = self.headings[-1][2] if self.headings else 0
+        self.section_counts[line] = self.section_counts.get(line, 0) + 1
+
+    def heading_year(self) -> int | None:
+        """The year the innermost year heading stands for."""
+        for _, title, _ in reversed(self.headings):
+            year = heading_year(title)
+            if year is not None:
+                return year
+        return None
+
+    def category(self) -> str | None:
+        """The innermost heading below the top level that is a topic rather than a year."""
+        for level, title, _ in reversed(self.headings):
+            if level >= 2 and heading_year(title) is None and YEAR.search(title) is None:
+                return title
+        return None
+
+    # -- inline cells -----------------------------------------------------------------------
+
+    def parse_inline(self, source: str) -> Cell:
+        """Plain text, links, code spans and pieces of an inline markdown fragment, and whether it is broken."""
+        cell = Cell(text="")
+        # A link to a script or inline data is no link: its label stays as text, its target is warned about.
+        cell.unsafe_links = [m.group("target") for m in UNSAFE_LINK.finditer(source)]
+        source = UNSAFE_LINK.sub(lambda m: m.group("label"), source)
+        outside: list[str] = []
+        label: list[str] | None = None
+        href = ""
+        strong = emphasis = 0
+        images: set[str] = set()  # badge images are pictures, not links of the row
+        for child in self._inline_children(source):
+            if child.type == "link_open":
+                label, href = [], str(child.attrs.get("href", ""))
+            elif child.type == "link_close" and label is not None:
+                cell.links.append(("".join(label).strip(), href))
+                cell.pieces.append(Piece("link", "".join(label).strip(), href, strong > 0, emphasis > 0))
+                label = None
+            elif child.type == "strong_open":
+                strong += 1
+            elif child.type == "strong_close":
+                strong = max(0, strong - 1)
+            elif child.type == "em_open":
+                emphasis += 1
+            elif child.type == "em_close":
+                emphasis = max(0, emphasis - 1)
+            elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
+                content = child.content if child.type in ("text", "code_inline") else " "
+                if child.type == "code_inline":
+                    cell.code_spans.append(content)
+                if label is not None:
+                    label.append(content)
+                    continue
+                outside.append(content)
+                if child.type == "code_inline":
+                    cell.pieces.append(Piece("code", content))
+                elif child.type == "hardbreak":
+                    cell.pieces.append(Piece("break", ""))
+                else:
+                    cell.pieces.append(Piece("text", content, strong=strong > 0, emphasis=emphasis > 0))
+            elif child.type == "html_inline":
+                if re.match(r"<br\s*/?>", child.content, re.IGNORECASE):
+                    cell.pieces.append(Piece("break", ""))
+                elif not FORMATTING_TAG.match(child.content):
+                    cell.stripped_html.append(child.content)
+                outside.append(" ")
+            elif child.type == "image":
+                images.add(str(child.attrs.get("src", "")))
+                outside.append("")
+        leftover = "".join(outside)
+        cell.text = " ".join(leftover.split())
+        cell.links, broken_href = _repair_hrefs(cell.links)
+        if broken_href:  # the repaired links stand where the first link stood
+            first = next(i for i, p in enumerate(cell.pieces) if p.kind == "link")
+            others = [p for p in cell.pieces if p.kind != "link"]
+            cell.pieces = others[:first] + [Piece("link", lbl, url) for lbl, url in cell.links] + others[first:]
+        # URLs markdown-it did not see as links: bare URLs, and those inside broken link syntax.
+        seen = {href for _, href in cell.links} | images
+        for match in BARE_URL.finditer(source):
+            url = match.group(0)
+            if not any(url.rstrip(").,;") in s or s in url for s in seen):
+                cell.links.append(("", url))
+                cell.pieces.append(Piece("link", "", url))
+                seen.add(url)
+        stray = re.sub(r"https?://\S+", "", leftover)
+        # Enumerations in prose ("1) ... 2) ...") close no bracket: they excuse extra closing parentheses only.
+        extra_closing = stray.count(")") - stray.count("(")
+        cell.malformed = (
+            stray.count("[") != stray.count("]")
+            or not 0 <= extra_closing <= len(ENUMERATION.findall(stray))
+            or "](" in stray
+            or any(lbl.count("[") != lbl.count("]") or "](" in lbl or "http" in lbl for lbl, _ in cell.links)
+            or broken_href
+        )
+        cell.placeholder = cell.text.lower() in PLACEHOLDERS or any(
+            PLACEHOLDER_LABEL.search(lbl) for lbl, _ in cell.links
+        )
+        return cell
+
+    def _inline_children(self, source: str) -> list[Token]:
+        tokens = self.md.parseInline(source)
+        return list(tokens[0].children or []) if tokens else []
+
+    def web_links(self, line: int, cell: Cell) -> list[tuple[str, str]]:
+        """The cell's links to web addresses; a link to anything else is warned about and left out
+        (anchors within the list are navigation and left out silently)."""
+        for target in cell.unsafe_links:
+            self.warn(line, f"link to {target!r} dropped: only web addresses are kept")
+        for tag in cell.stripped_html:
+            self.warn(line, f"inline HTML {tag[:60]!r} left out of the row")
+        cell.unsafe_links, cell.stripped_html = [], []  # said once
+        kept = []
+        for label, href in cell.links:
+            if href.lower().startswith(("http://", "https://")):
+                kept.append((label, href))
+            elif href and not href.startswith("#"):
+                self.warn(line, f"link {label!r} points to {href[:80]!r}, which is not a web address; left out")
+        return kept
+
+    def make_links(self, line: int, cell: Cell, column: LinkColumn) -> list[Link]:
+        return [make_link(href, label, column) for label, href in self.web_links(line, cell)]
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def _table(self, tokens: list[Token], start: int) -> int:
+        """Parse the table starting at tokens[start]; returns the index of its table_close."""
+        end = start
+        while tokens[end].type != "table_close":
+            end += 1
+        rows = [t.map for t in tokens[start:end] if t.type == "tr_open" and t.map]
+        if not rows:
+            return end
+        roles = table_roles(split_row(self.lines[rows[0][0]]))
+        kind = self.section_kind
+        if kind == "other":
+            for row_map in rows[1:]:
+                self.warn(row_map[0] + 1, f"table row under {self.section!r}, not a section of papers; not read")
+            return end
+        if "metric" in roles or (kind == "metrics" and "title" not in roles):
+            handler = self._metric_row
+        elif kind == "datasets" or ("dataset" in roles and "title" not in roles and "paper" not in roles):
+            handler = self._dataset_row
+        else:
+            if "title" not in roles:
+                roles = self._guess_title_column(roles, rows[0][0] + 1)
+            handler = self._paper_row
+            body = "\n".join(self.lines[r[0]] for r in rows[1:])
+            if not BARE_URL.search(body) and "venue" not in roles and "year" not in roles:
+                for row_map in rows[1:]:
+                    self.warn(row_map[0] + 1, "table row not read as a paper: the table has no links and no venue")
+                return end
+        for row_map in rows[1:]:
+            line_no = row_map[0] + 1
+            raw = self.lines[row_map[0]]
+            cells = split_row(raw)
+            if not any(cells):
+                self.warn(line_no, "empty table row skipped")
+                continue
+            handler(line_no, raw, cells, roles)
+        return end
+
+    def _guess_title_column(self, roles: list[str | None], line: int) -> list[str | None]:
+        """A paper table whose title column has no known header: "Paper" holds titles when no other
+        column does; failing that, the first unknown column."""
+        guessed = list(roles)
+        for wanted in ("paper", None):
+            if wanted in guessed:
+                guessed[guessed.index(wanted)] = "title"
+                self.warn(line, f"table has no title column; using column {guessed.index('title') + 1} as titles")
+                return guessed
+        self.warn(line, "table has no title column; its rows are read as titles from the first column")
+        return ["title", *guessed[1:]]
+
+    def _paper_row(self, line: int, raw: str, cells: list[str], roles: list[str | None]) -> None:
+        flags: list[EntryFlag] = []
+        if len(cells) > len(roles):
+            flags.append("extra_cells")
+            self.warn(line, f"row has {len(cells)} cells, header has {len(roles)}; extra cells kept as links")
+        title = RowText()
+        venue_raw = ""
+        year_cell: int | None = None
+        keywords: list[str] = []
+        datasets: list[str] = []
+        links: list[Link] = []
+        paper_titles: list[RowText] = []
+        for index, source in enumerate(cells):
+            role = roles[index] if index < len(roles) else None
+            cell = self.parse_inline(source)
+            if cell.malformed:
+                flags.append("malformed_markdown")
+            if cell.placeholder and role not in ("keywords", "dataset"):
+                flags.append("placeholder")
+            if role == "title":
+                title = self.read_row(line, cell, default="paper")
+                links += self._links_of(title)
+            elif role == "venue":
+                venue_raw = source
+            elif role == "year":
+                match = YEAR.search(cell.text)
+                year_cell = int(match.group(1)) if match else None
+            elif role in ("keywords", "dataset"):
+                items = [i.strip() for i in re.split(r"[,;/]", cell.text) if i.strip()]
+                items = [i for i in items if i.lower() not in PLACEHOLDERS]
+                (keywords if role == "keywords" else datasets).extend(items)
+                links += self.make_links(line, cell, "dataset" if role == "dataset" else "other")
+            elif role in ("paper", "links"):
+                read = self.read_row(line, cell, default="paper")
+                paper_titles.append(read)
+                links += self._links_of(read)
+            elif role in ("code", "project"):
+                links += self.make_links(line, cell, role)
+            else:
+                links += self.make_links(line, cell, "other")
+        # A short title column ("Model": "SadTalker") beside a paper link written with the full title.
+        longer = next((r for r in paper_titles if len(r.title.split()) > max(2, len(title.title.split()))), None)
+        if longer is not None and len(title.title.split()) <= 2:
+            title = RowText(title=longer.title, venue_tags=title.venue_tags + longer.venue_tags)
+        if not venue_raw:
+            venue_raw = self._venue_from_tags(title.venue_tags + [t for r in paper_titles for t in r.venue_tags])
+        venue = self.vocab.parse_venue(venue_raw)
+        if venue.family and alias_key(venue.family) in DATASET_VENUES:
+            self._add_dataset(line, raw, title.title, links, "malformed_markdown" in flags)
+            return
+        if venue.kind == "unknown" and venue.family and not _paper_links(links):
+            self.warn(line, f"table row not read as a paper: {venue.raw!r} is no venue and no link is to a paper")
+            return
+        self._add_entry(line, raw, title.title, venue_raw, year_cell, links, keywords, datasets, flags)
+
+    def read_row(self, line: int, cell: Cell, default: LinkColumn) -> RowText:
+        """The RowText of a cell or bullet, with links that are not web addresses warned about."""
+        web = set(self.web_links(line, cell))
+        # A link to no web address still shows its label: "[Title]()" is a title with no link.
+        pieces = [p if p.kind != "link" or (p.text, p.href) in web or p.href.startswith("#") else
+                  Piece("text", p.text, strong=p.strong) for p in cell.pieces]
+        return self.reader.read(pieces, default)
+
+    @staticmethod
+    def _links_of(row: RowText) -> list[Link]:
+        return [make_link(href, label, column) for label, href, column in row.links
+                if href.lower().startswith(("http://", "https://"))]
+
+    def _venue_from_tags(self, tags: list[str]) -> str:
+        """The venue a row's tags name: the first the vocabulary knows, else the first tag."""
+        known = [tag for tag in tags if self.vocab.parse_venue(tag).kind != "unknown"]
+        return (known or tags or [""])[0]
+
+    def _add_entry(
+        self,
+        line: int,
+        raw: str,
+        title: str,
+        venue_raw: str,
+        year_cell: int | None,
+        links: list[Link],
+        keywords: list[str],
+        datasets: list[str],
+        flags: list[EntryFlag],
+    ) -> None:
+        if not title:
+            flags.append("missing_title")
+            self.warn(line, "row has no title")
+        venue = self.vocab.parse_venue(venue_raw)
+        if venue.kind == "unknown" and venue.family:
+            flags.append("unknown_venue")
+            self.warn(line, f"unknown venue {venue.raw!r} kept as written")
+        elif venue.note and venue.note.startswith("read "):
+            self.warn(line, f"venue {venue.raw!r}: {venue.note}")
+        self.entries.append(
+            Entry(
+                file=self.file,
+                line=line,
+                section=self.section,
+                headings=tuple(title for _, title, _ in self.headings),
+                raw=raw,
+                title=title,
+                venue=venue,
+                year=venue.year or year_cell or self.heading_year(),
+                links=tuple(links),
+                keywords=tuple(keywords),
+                datasets=tuple(datasets),
+                category=self.category(),
+                flags=tuple(dict.fromkeys(flags)),
+            )
+        )
+        self._count()
+
+    # -- datasets and metrics ---------------------------------------------------------------
+
+    def _dataset_row(self, line: int, raw: str, cells: list[str], roles: list[str | None]) -> None:
+        name_index = next((roles.index(r) for r in ("dataset", "title") if r in roles), None)
+        if name_index is None:
+            name_index = next((i for i, r in enumerate(roles) if r not in ("year", "venue", "links", "paper")), 0)
+        parsed = [self.parse_inline(source) for source in cells]
+        name_cell = parsed[name_index] if name_index < len(parsed) else Cell(text="")
+        links = [link for cell in parsed for link in self.make_links(line, cell, "dataset")]
+        name = name_cell.text or next((label for label, _ in name_cell.links if label), "")
+        year = next((year_of(c.text) for i, c in enumerate(parsed) if i < len(roles) and roles[i] == "year"), None)
+        self._add_dataset(line, raw, name, links, name_cell.malformed, year)
+
+    def _add_dataset(self, line: int, raw: str, text: str, links: list[Link], malformed: bool,
+                     year: int | None = None) -> None:
+        text = text.strip(" .,:;-[]*")
+        year_match = YEAR.search(text)
+        year = year or (int(year_match.group(1)) if year_match else None)
+        name = YEAR.sub("", text).strip(" .,:;-()") if year_match else text
+        if not name:
+            self.warn(line, "dataset item has no name")
+        flags: tuple[EntryFlag, ...] = ("malformed_markdown",) if malformed else ()
+        self.datasets.append(DatasetEntry(self.file, line, self.section, raw, name, year, tuple(links), flags))
+        self._count()
+
+    def _metric_row(self, line: int, raw: str, cells: list[str], roles: list[str | None]) -> None:
+        parsed = [self.parse_inline(c) for c in cells]
+        head = parsed[0].text if parsed else ""
+        reference = parsed[1].text if len(parsed) > 1 and parsed[1].text not in PLACEHOLDERS else ""
+        links = [link for cell in parsed for link in self.make_links(line, cell, "paper")]
+        self._add_metric(line, raw, head, reference, links)
+
+    def _add_metric(self, line: int, raw: str, head: str, reference: str, links: list[Link]) -> None:
+        match = re.match(r"\s*([^()]+?)\s*\((.*)\)\s*[-–:]?\s*(.*)$", head)
+        abbreviation, name = (match.group(1), match.group(2)) if match else (head.strip(" -:"), "")
+        if not match and re.search(r"\s*[:–]\s|\s-\s", head):
+            abbreviation, _, name = re.split(r"(\s*[:–]\s|\s-\s)", head, maxsplit=1)
+        self.metrics.append(
+            MetricEntry(self.file, line, self.section, raw, abbreviation.strip(" *"), " ".join(name.split()),
+                        " ".join(reference.split()), tuple(links))
+        )
+        self._count()
+
+    # -- bullet lists -----------------------------------------------------------------------
+
+    def _list_item(self, tokens: list[Token], start: int) -> None:
+        """A bullet: a dataset or metric in such a section, a paper when it reads as one; any other
+        bullet is warned about, except the list's table of contents."""
+        item = tokens[start]
+        inline = next(
+            (t for t in tokens[start + 1 : start + 4] if t.type == "inline"), None
+        )
+        if not item.map:
+            return
+        line = item.map[0] + 1
+        raw = self.lines[item.map[0]]
+        if inline is None:
+            self.warn(line, "list item with no text of its own; not read")
+            return
+        cell = self.parse_inline(inline.content)
+        if cell.links and all(href.startswith("#") for _, href in cell.links):
+            return  # the list's table of contents: navigation, not a row
+        if _is_bold_heading(cell):
+            self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
+            return
+        kind = self.section_kind
+        if kind == "datasets":
+            name = re.split(r"[\[(:–—]|\s-\s", cell.text)[0] if cell.text else ""
+            name = name or next((label for label, _ in cell.links if label), "")
+            self._add_dataset(line, raw, name, self.make_links(line, cell, "dataset"), cell.malformed)
+            return
+        if kind == "metrics":
+            self._add_metric(line, raw, cell.text, "", self.make_links(line, cell, "paper"))
+            return
+        if kind != "papers":
+            self.warn(line, f"list item under {self.section!r}, not a section of papers; not read")
+            return
+        self._paper_bullet(line, raw, cell)
+
+    def _paragraph(self, token: Token, inline: Token) -> None:
+        """A paragraph that is only bold text is a heading in all but name (`**2.1 Fundamental Papers**`).
+        A paragraph in a papers section that opens with its title, in bold or as a link
+        (`**Title**\\ *Authors*\\ CVPR 2023. [[Paper](url)]`), is a paper; other paragraphs are prose."""
+        if inline.type != "inline" or not token.map:
+            return
+        line = token.map[0] + 1
+        cell = self.parse_inline(inline.content)
+        if _is_bold_heading(cell):
+            self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
+            return
+        if self.section_kind != "papers":
+            return
+        first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+        after_first = cell.pieces[cell.pieces.index(first) + 1 :] if first is not None else []
+        opens_with_title = first is not None and (
+            (first.kind == "text" and first.strong)
+            or (first.kind == "link" and not self.reader.is_generic(first.text))
+            or (first.kind == "text" and first.emphasis and bool(after_first) and after_first[0].kind == "break")
+        )
+        if opens_with_title:
+            self._paper_bullet(line, self.lines[line - 1], cell)
+
+    def _venue_in_text(self, text: str) -> str:
+        """A venue named in running text before a year ("... Chai, Joyce NeurIPS 2023."): up to three
+        words before a year that the vocabulary knows."""
+        for match in YEAR.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            if UNDER_REVIEW.search(before):
+                continue
+            # The name stands right before the year ("CVPR 2023", "ACM MM, 2021"), not a sentence away.
+            adjacent = re.search(r"([\w&@'\-]+(?:\s+[\w&@'\-]+){0,2})[\s,'’(]*$", before)
+            words = adjacent.group(1).split() if adjacent else []
+            after = re.match(r"\s*(workshops?)\b", text[match.end() :], re.IGNORECASE)
+            for size in (3, 2, 1):
+                name = " ".join(words[-size:]) if len(words) >= size else ""
+                if name and self.vocab.venue_family(name):
+                    return f"{name} {match.group(1)}" + (f" {after.group(1)}" if after else "")
+        return ""
+
+    def _paper_bullet(self, line: int, raw: str, cell: Cell) -> None:
+        """A bullet that names a paper: `[Title](url) [CVPR 2022] [[Code](url)]`, `Title [Paper](url)`,
+        `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
+        read = self.read_row(line, cell, default="paper")
+        venue_raw = self._venue_from_tags(read.venue_tags) or self._venue_in_text(cell.text)
+        if venue_raw and read.title_link is None:  # "Title, CVPR 2024: [Paper]": the title ends before its venue
+            cut = re.search(r"[,.;:]?\s*" + r"\W*\s*".join(map(re.escape, venue_raw.split())), read.title)
+            if cut and cut.start() > 0:
+                read.title = read.title[: cut.start()].strip(" ,.;:")
+        links = self._links_of(read)
+        reason = self._not_a_paper(read, cell, venue_raw, links)
+        if reason:
+            self.warn(line, f"list item not read as a paper: {reason}")
+            return
+        flags: list[EntryFlag] = (["malformed_markdown"] if cell.malformed else []) + (
+            ["placeholder"] if cell.placeholder else []
+        )
+        self._add_entry(line, raw, read.title, venue_raw, year_of(cell.text) if not venue_raw else None, links,
+                        [], [], flags)
+
+    @staticmethod
+    def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link]) -> str | None:
+        """Why a bullet in a papers section is not a paper, or None when it is one."""
+        if read.todo:
+            return "a to-do item"
+        first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+        if first is not None and first.kind == "text" and NEWS_ITEM.match(first.text):
+            return "a dated news item"
+        if not read.title:
+            return "no title"
+        if links and all(any(host in link.url.lower() for host in VIDEO_HOSTS) for link in links):
+            return "it links only to videos"
+        words = len(read.title.split())
+        paper_link = any(link.column in ("title", "paper") and link.kind != "github" for link in links)
+        if words >= MIN_BULLET_TITLE_WORDS and (links or venue_raw or year_of(cell.text.replace(read.title, ""))):
+            return None
+        if venue_raw or (paper_link and any(link.arxiv_id for link in links)) or (read.bold_title and links):
+            return None
+        if not links:
+            return "no link, no venue and a title of fewer than three words"
+        return "a title of fewer than three words with no venue and no arXiv link"
