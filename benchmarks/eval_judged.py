@@ -1,0 +1,142 @@
+"""Relevance on the independent judged set: nDCG@10 and recall@10 of dense, BM25 and hybrid ranking,
+on its dev and test halves, with titles only and with summaries standing in for abstracts.
+
+Reads: benchmarks/judged/qrels.jsonl (140 queries of four kinds written by one helper, each graded 0-2 by
+list line by two more who never saw the ranking; the grade is the mean of the two; `split` is dev or
+test, half of each kind) and benchmarks/judged/arxiv_summaries.jsonl (summaries of the 126 arXiv papers
+written in the helpers' own words, in the arXiv bulk format). Builds the bundled list twice into temporary
+folders, offline: titles only, and with the summaries as an `--arxiv-snapshot`. Writes a table (or --json).
+
+Every ranker gets the same query handling: the query is understood once (kg/query.py: venue and year
+words and negations taken out, concepts, venues, years and datasets found), dense and BM25 rank the
+understood text, and every ranker puts the papers that meet all the query's constraints first.
+
+    python benchmarks/eval_judged.py                 # both modes, dev and test
+    python benchmarks/eval_judged.py --split test --mode summaries
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+import click
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.eval_search import K, ndcg_at, recall_at  # noqa: E402
+from ingest.pipeline import IngestOptions, ingest  # noqa: E402
+from kg.query import understand  # noqa: E402
+from kg.search import Searcher  # noqa: E402
+from kg.store import load_build  # noqa: E402
+
+JUDGED = ROOT / "benchmarks" / "judged"
+LIST = ROOT / "data" / "awesome-talking-face-generation.md"
+RANKERS = ("dense", "bm25", "hybrid")
+
+
+def load_qrels(split: str | None) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in (JUDGED / "qrels.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return [row for row in rows if split in (None, row["split"])]
+
+
+def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
+    """Each ranker: query -> paper ids, best first, all with the same query handling."""
+    ids = [paper.id for paper in searcher.papers]
+
+    def ordered(query: str, scores: np.ndarray) -> list[str]:
+        intent = understand(query, searcher.vocab, searcher.lexical.knows)
+        coverage, _, constraints = searcher.coverage(intent)
+        complete = coverage >= 1.0 if constraints else np.zeros(len(ids), dtype=bool)
+        order = np.lexsort((-scores, ~complete))
+        return [ids[row] for row in order[:K] if scores[row] > 0 or complete[row]]
+
+    def dense(query: str) -> list[str]:
+        text = understand(query, searcher.vocab, searcher.lexical.knows).text or query
+        rows, similarity = searcher.dense.search(searcher.query_vector(text), len(ids))
+        scores = np.zeros(len(ids))
+        scores[rows] = np.asarray(similarity) + 1.0  # cosine + 1: every paper scores above 0
+        return ordered(query, scores)
+
+    def bm25(query: str) -> list[str]:
+        text = understand(query, searcher.vocab, searcher.lexical.knows).text or query
+        scores, _ = searcher.lexical.scores(text)
+        return ordered(query, np.asarray(scores, dtype=np.float64))
+
+    def hybrid(query: str) -> list[str]:
+        return [result.paper.id for result in searcher.search(query, top=K).results]
+
+    return {"dense": dense, "bm25": bm25, "hybrid": hybrid}
+
+
+def by_paper(build_dir: Path, grades: dict[str, float]) -> dict[str, float]:
+    """Line grades as paper grades (a paper listed twice takes its better line's grade)."""
+    build = load_build(build_dir)
+    paper_of = {int(ref.rsplit(":", 1)[1]): paper.id for paper in build.papers for ref in paper.entries}
+    found: dict[str, float] = {}
+    for line, grade in grades.items():
+        paper = paper_of.get(int(line))
+        if paper is not None:
+            found[paper] = max(found.get(paper, 0.0), grade)
+    return found
+
+
+def evaluate(build_dir: Path, qrels: list[dict[str, Any]]) -> dict[str, Any]:
+    searcher = Searcher.load(build_dir)
+    runs = rankers(searcher)
+    per_split: dict[str, dict[str, dict[str, float]]] = {}
+    for split in sorted({q["split"] for q in qrels}):
+        chosen = [q for q in qrels if q["split"] == split]
+        per_split[split] = {"queries": len(chosen)}  # type: ignore[dict-item]
+        for name in RANKERS:
+            ndcg, recall = [], []
+            for q in chosen:
+                grades = by_paper(build_dir, q["grades"])
+                ranked = runs[name](q["query"])
+                ndcg.append(ndcg_at(ranked, grades))
+                recall.append(recall_at(ranked, grades))
+            per_split[split][name] = {"ndcg": round(mean(ndcg), 3), "recall": round(mean(recall), 3)}
+    return per_split
+
+
+def build(folder: Path, snapshot: Path | None) -> Path:
+    target = folder / ("with-summaries" if snapshot else "titles-only")
+    ingest(IngestOptions(LIST, target, ROOT / "data", folder / "cache", progress=False, offline=True,
+                         arxiv_snapshot=snapshot))
+    return target
+
+
+@click.command()
+@click.option("--split", type=click.Choice(["dev", "test"]), help="Only one half of the queries.")
+@click.option("--mode", type=click.Choice(["titles", "summaries", "both"]), default="both", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def main(split: str | None, mode: str, as_json: bool) -> None:
+    """Build, search and score."""
+    qrels = load_qrels(split)
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        if mode in ("titles", "both"):
+            results["titles only"] = evaluate(build(folder, None), qrels)
+        if mode in ("summaries", "both"):
+            results["with summaries"] = evaluate(build(folder, JUDGED / "arxiv_summaries.jsonl"), qrels)
+    if as_json:
+        click.echo(json.dumps(results, indent=1))
+        return
+    click.echo("| mode | split | queries | " + " | ".join(f"{r} nDCG@10 | {r} R@10" for r in RANKERS) + " |")
+    click.echo("|---|---|---|" + "---|" * (2 * len(RANKERS)))
+    for mode_name, splits in results.items():
+        for split_name, row in splits.items():
+            cells = " | ".join(f"{row[r]['ndcg']} | {row[r]['recall']}" for r in RANKERS)
+            click.echo(f"| {mode_name} | {split_name} | {row['queries']} | {cells} |")
+
+
+if __name__ == "__main__":
+    main()
