@@ -59,7 +59,8 @@ def test_ask_and_construct_and_describe(build: Build, vocab: Vocabulary) -> None
     assert run_sparql(build, PREFIXES + 'ASK { ?c skos:prefLabel "NeRF"@en }', vocab=vocab).boolean is True
     assert run_sparql(build, PREFIXES + 'ASK { ?c skos:prefLabel "NeRF" }', vocab=vocab).boolean is False
     built = run_sparql(build, PREFIXES + "CONSTRUCT { ?c skos:broader ?b } WHERE { ?c skos:broader ?b }", vocab=vocab)
-    assert built.form == "CONSTRUCT" and len(built.graph) == 6
+    broader = sum(1 for _, _, data in build.graph.edges(data=True) if data.get("type") == "broader")
+    assert built.form == "CONSTRUCT" and len(built.graph) == broader >= 6
     described = run_sparql(build, "DESCRIBE <https://tfkg.example.org/concept/nerf>", vocab=vocab)
     assert (URIRef("https://tfkg.example.org/concept/nerf"), None, None) in described.graph
 
@@ -95,9 +96,10 @@ def test_json_and_csv_follow_the_sparql_results_formats(build: Build, vocab: Voc
 
 def test_a_constructed_graph_prints_as_turtle_json_ld_or_triples(build: Build, vocab: Vocabulary) -> None:
     result = run_sparql(build, PREFIXES + "CONSTRUCT { ?c skos:broader ?b } WHERE { ?c skos:broader ?b }", vocab=vocab)
+    triples = len(result.graph)
     for fmt, parser in (("table", "turtle"), ("json", "json-ld")):
-        assert len(Graph().parse(data=format_result(result, fmt), format=parser)) == 6
-    assert len(list(csv.reader(io.StringIO(format_result(result, "csv"))))) == 7
+        assert len(Graph().parse(data=format_result(result, fmt), format=parser)) == triples >= 6
+    assert len(list(csv.reader(io.StringIO(format_result(result, "csv"))))) == triples + 1  # and the header
 
 
 @pytest.mark.parametrize("update", [

@@ -21,7 +21,7 @@ import numpy as np
 from kg.embed import Embedder, EmbeddingCache, save_npy
 from kg.errors import UserError
 from kg.lexical import LexicalIndex
-from kg.model import Paper
+from kg.model import CodeRepo, Paper, code_links_of
 from kg.vocab import Vocabulary
 
 logging.getLogger("faiss").setLevel(logging.WARNING)  # its loader logs every CPU feature probe at INFO
@@ -49,14 +49,23 @@ class IndexStale(UserError):
 
 
 def paper_text(paper: Paper, vocab: Vocabulary) -> str:
-    """What a paper is searched by: its title, its abstract when known, and its keyword labels."""
+    """What a paper is searched by: its title, its abstract when known, its keyword labels, and the names
+    of its code repositories (a method is often known by its repository's name: "Wav2Lip", "SadTalker")."""
     labels = [vocab.concepts[c].label if c in vocab.concepts else c for c in paper.concept_ids]
     parts = [paper.title.strip()]
     if paper.abstract:
         parts.append(paper.abstract.strip())
     if labels:
         parts.append("Keywords: " + ", ".join(labels))
+    names = list(dict.fromkeys(repo.id.rsplit("/", 1)[-1] for repo in code_repos(paper)))
+    if names:
+        parts.append("Code: " + ", ".join(names))
     return ". ".join(part.rstrip(".") for part in parts if part) + "."
+
+
+def code_repos(paper: Paper) -> list[CodeRepo]:
+    """The code repositories a paper's rows link."""
+    return [repo for link in code_links_of(paper.links) if (repo := CodeRepo.from_link(link))]
 
 
 def choose_kind(count: int) -> IndexKind:
