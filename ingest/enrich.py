@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from ingest import arxiv_source, s2_source
 from ingest.cache import Fetched, ResponseCache, fetch_cached
 from ingest.http import Politeness, Service
@@ -36,7 +34,7 @@ from kg import settings
 from kg.errors import UserError
 from kg.model import ConceptAssignment, Dataset, DatasetMention, Paper, Venue
 from kg.papers import Corpus
-from kg.vocab import Vocabulary, normalise_text
+from kg.vocab import Vocabulary, title_similarity
 
 log = logging.getLogger("tfkg.enrich")
 
@@ -181,11 +179,6 @@ def enrich(corpus: Corpus, vocab: Vocabulary, config: EnrichConfig) -> Enrichmen
         json.dumps([dataclasses.asdict(p) for p in merged] + list(external), sort_keys=True).encode()
     ).hexdigest()
     return Enrichment(enriched, external, report, digest)
-
-
-def title_similarity(a: str, b: str) -> float:
-    """How alike two titles are, 0-100, after lowercasing and turning punctuation into spaces."""
-    return fuzz.ratio(normalise_text(a), normalise_text(b))
 
 
 def doi_of(paper: Paper) -> str | None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.links import classify
+from kg.links import classify
 from kg.model import PAPER_KINDS, LinkColumn
 from kg.vocab import YEAR, Vocabulary, alias_key, century
 

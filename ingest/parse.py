@@ -21,11 +21,11 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.headings import heading_year, section_kind
 from ingest.inline import Piece, RowReader, RowText, year_of
-from ingest.links import BARE_URL, make_link
 from kg import settings
 from kg.errors import UserError
+from kg.headings import heading_year, section_kind
+from kg.links import BARE_URL, make_link
 from kg.model import (
     CODE_HOSTS,
     PAPER_KINDS,
@@ -39,47 +39,12 @@ from kg.model import (
     ParseWarning,
     Section,
 )
+from kg.rows import PLACEHOLDER_LABEL, split_row, table_roles
 from kg.vocab import PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""})
 
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
-COLUMN_ALIASES: dict[str, frozenset[str]] = {
-    "title": frozenset({"title", "papertitle", "titleofpaper", "name", "papername", "method", "methods", "article",
-                        "work", "model"}),
-    "venue": frozenset(
-        {"accept", "accepted", "venue", "conference", "journal", "conferencejournal", "journalconference", "conf",
-         "pub", "published", "publishedin", "publisher", "source", "where", "venueyear", "conferenceyear",
-         "confjournal", "booktitle", "proceedings", "publication", "publicationvenue"}
-    ),
-    "year": frozenset({"year", "date", "time", "released", "release", "releasedate", "publishdate", "month"}),
-    "paper": frozenset({"paper", "papers", "pdf", "arxiv", "paperlink", "paperlinks", "arxivlink"}),
-    "code": frozenset({"code", "github", "repo", "repository", "implementation", "sourcecode", "codes", "codelink",
-                       "officialcode", "coderepo"}),
-    "project": frozenset(
-        {"webproj", "web", "proj", "project", "projectpage", "page", "webpage", "homepage", "website", "demo",
-         "video", "videos", "demovideo"}
-    ),
-    "links": frozenset({"links", "link", "resources", "urls", "url", "materials", "downloadlink", "download"}),
-    "keywords": frozenset({"keywords", "keyword", "tags", "tag", "topic", "topics", "category", "type", "task",
-                           "tasks", "highlight", "highlights"}),
-    "dataset": frozenset({"dataset", "datasets", "data", "datasetname", "trainingdata"}),
-    "metric": frozenset({"metrics", "metric", "measure", "measures"}),
-}
-# Parts of header names, tried in order when a header is no known name.
-HEADER_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("title", ("title",)),
-    ("venue", ("venue", "conf", "journal", "publish", "accept")),
-    ("year", ("year", "date")),
-    ("paper", ("paper", "pdf", "arxiv")),
-    ("code", ("code", "github", "repo")),
-    ("project", ("project", "page", "website", "demo")),
-    ("dataset", ("dataset",)),
-)
-# Words that make a header the title column, or a data set column, wherever they stand in it.
-TITLE_HEADER_WORDS = frozenset({"title", "work", "works", "method", "methods", "model", "models", "name"})
-DATASET_HEADER_WORDS = frozenset({"benchmark", "benchmarks", "dataset", "datasets"})
-PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 # Bold paragraphs used as headings sit below every real heading level.
@@ -172,59 +137,6 @@ def parse_list(path: Path, vocab: Vocabulary, name: str | None = None) -> Parsed
 def parse_text(text: str, file: str, sha256: str, vocab: Vocabulary) -> ParsedList:
     """Parse markdown text into entries; file is the name recorded on every entry."""
     return _ListParser(text, file, vocab).run(sha256)
-
-
-def split_row(line: str) -> list[str]:
-    """Split a table row into cells on unescaped pipes outside code spans; outer pipes are optional."""
-    cells, current, in_code, i = [], [], False, 0
-    while i < len(line):
-        char = line[i]
-        if char == "\\" and i + 1 < len(line):
-            current.append(line[i : i + 2])
-            i += 2
-            continue
-        if char == "`":
-            in_code = not in_code
-        if char == "|" and not in_code:
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-        i += 1
-    cells.append("".join(current))
-    stripped = line.strip()
-    if stripped.startswith("|"):
-        cells = cells[1:]
-    if stripped.endswith("|") and not stripped.endswith("\\|") and cells:
-        cells = cells[:-1]
-    return [c.strip() for c in cells]
-
-
-def column_role(header: str) -> str | None:
-    """Which role a table header plays ("title", "venue", "code", ...), or None when unknown. A header
-    that is no known name is read by the words in it: "Conf/Jour" is a venue, "Papers & Codes" links."""
-    key = alias_key(header)
-    for role, aliases in COLUMN_ALIASES.items():
-        if key in aliases:
-            return role
-    words = set(re.findall(r"[a-z]+", header.lower()))
-    if words & TITLE_HEADER_WORDS:  # "Representative work", "Model name"
-        return "title"
-    if words & DATASET_HEADER_WORDS:  # "Benchmark", "Training data"
-        return "dataset"
-    found = [role for role, stems in HEADER_STEMS if any(stem in key for stem in stems)]
-    if {"paper", "code"} <= set(found) or {"code", "project"} <= set(found):
-        return "links"
-    return found[0] if found else None
-
-
-def table_roles(header: list[str]) -> list[str | None]:
-    """The role of each column; when two columns claim one role, the first keeps it."""
-    roles: list[str | None] = []
-    for cell in header:
-        role = column_role(cell)
-        roles.append(None if role in roles and role not in ("links", None) else role)
-    return roles
 
 
 def _repair_hrefs(links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:

@@ -27,12 +27,12 @@ from urllib.parse import unquote, urlsplit
 
 from rapidfuzz import fuzz
 
-from ingest.parse import PLACEHOLDER_LABEL
-from kg.duplicates import DuplicateGroup, title_similarity
+from kg.duplicates import DuplicateGroup
+from kg.headings import heading_year
 from kg.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
-from kg.rows import TableRow, table_row
+from kg.rows import PLACEHOLDER_LABEL, TableRow, table_row
 from kg.venue_dates import VenueMonths, date_conflict
-from kg.vocab import PLACEHOLDERS, YEAR, alias_key, normalise_text
+from kg.vocab import PLACEHOLDERS, alias_key, normalise_text, title_similarity
 
 DEFECT_KINDS = (
     "link_title_mismatch",
@@ -303,17 +303,13 @@ def _venue_suspect(entry: Entry, months: VenueMonths) -> list[Defect]:
     return found
 
 
-def heading_year(entry: Entry) -> int | None:
-    """The year of the innermost year heading above a row ("## 2022"), if any."""
-    for heading in reversed(entry.headings):
-        match = YEAR.search(heading)
-        if match and len(heading.split()) <= 3:
-            return int(match.group(1))
-    return None
+def entry_year_heading(entry: Entry) -> int | None:
+    """The year of the innermost heading above a row that stands for one year ("## 2022"), if any."""
+    return next((year for title in reversed(entry.headings) if (year := heading_year(title)) is not None), None)
 
 
 def _wrong_section(entry: Entry) -> list[Defect]:
-    section_year = heading_year(entry)
+    section_year = entry_year_heading(entry)
     if section_year and entry.venue.year and section_year != entry.venue.year:
         return [
             Defect(entry.file, entry.line, "wrong_section",

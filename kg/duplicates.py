@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from ingest.links import github_repo
+from kg.links import github_repo
 from kg.model import DatasetEntry, Entry, Paper
 from kg.papers import VENUE_KIND_RANK, link_key
 from kg.venue_dates import VenueMonths, date_conflict
@@ -129,11 +129,6 @@ def title_key(title: str) -> str:
     text = normalise_text(title)
     text = re.sub(r"^(\w+(?: \w+)?) \1\b", r"\1", text)
     return text.replace(" ", "")
-
-
-def title_similarity(a: str, b: str) -> float:
-    """fuzz.ratio (0-100) of two titles after normalisation."""
-    return float(fuzz.ratio(normalise_text(a), normalise_text(b)))
 
 
 def find_duplicates(

@@ -29,15 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.links import BARE_URL, arxiv_id, classify, clean_url
-from ingest.parse import split_row
 from kg.curate import CurationReport, read_list
 from kg.defects import NESTED_LINK, Defect, clean_title, link_matches_title, stray_bracket
 from kg.duplicates import DuplicateGroup
 from kg.linkcheck import link_key as link_key_of
+from kg.links import BARE_URL, arxiv_id, classify, clean_url
 from kg.model import CODE_HOSTS, DatasetEntry, Entry, ParsedList
 from kg.papers import link_key
-from kg.rows import TableRow, join_row, table_row
+from kg.rows import TableRow, join_row, split_row, table_row
 from kg.store import Build
 from kg.vocab import PLACEHOLDERS
 

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from ingest.links import arxiv_id
+from kg.links import arxiv_id
 from kg.store import atomic_write_text
 
 Outcome = Literal["ok", "moved", "dead", "server_error", "unreachable"]

@@ -1,4 +1,5 @@
-"""Table rows of a list's source text: which role each cell plays, and writing a row back.
+"""The rules of a list's tables, shared by the reader and the reports: how a row splits into cells, which
+role each column's header gives it, and writing a row back.
 
 Reads: the list's lines (the text a build was made from). Writes: nothing; `join_row` gives the
 text of a row with changed cells, in the row's own style, for `kg/fix.py`. Curation uses the roles to
@@ -11,7 +12,44 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.parse import split_row, table_roles
+from kg.vocab import alias_key
+
+COLUMN_ALIASES: dict[str, frozenset[str]] = {
+    "title": frozenset({"title", "papertitle", "titleofpaper", "name", "papername", "method", "methods", "article",
+                        "work", "model"}),
+    "venue": frozenset(
+        {"accept", "accepted", "venue", "conference", "journal", "conferencejournal", "journalconference", "conf",
+         "pub", "published", "publishedin", "publisher", "source", "where", "venueyear", "conferenceyear",
+         "confjournal", "booktitle", "proceedings", "publication", "publicationvenue"}
+    ),
+    "year": frozenset({"year", "date", "time", "released", "release", "releasedate", "publishdate", "month"}),
+    "paper": frozenset({"paper", "papers", "pdf", "arxiv", "paperlink", "paperlinks", "arxivlink"}),
+    "code": frozenset({"code", "github", "repo", "repository", "implementation", "sourcecode", "codes", "codelink",
+                       "officialcode", "coderepo"}),
+    "project": frozenset(
+        {"webproj", "web", "proj", "project", "projectpage", "page", "webpage", "homepage", "website", "demo",
+         "video", "videos", "demovideo"}
+    ),
+    "links": frozenset({"links", "link", "resources", "urls", "url", "materials", "downloadlink", "download"}),
+    "keywords": frozenset({"keywords", "keyword", "tags", "tag", "topic", "topics", "category", "type", "task",
+                           "tasks", "highlight", "highlights"}),
+    "dataset": frozenset({"dataset", "datasets", "data", "datasetname", "trainingdata"}),
+    "metric": frozenset({"metrics", "metric", "measure", "measures"}),
+}
+# Parts of header names, tried in order when a header is no known name.
+HEADER_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("title", ("title",)),
+    ("venue", ("venue", "conf", "journal", "publish", "accept")),
+    ("year", ("year", "date")),
+    ("paper", ("paper", "pdf", "arxiv")),
+    ("code", ("code", "github", "repo")),
+    ("project", ("project", "page", "website", "demo")),
+    ("dataset", ("dataset",)),
+)
+# Words that make a header the title column, or a data set column, wherever they stand in it.
+TITLE_HEADER_WORDS = frozenset({"title", "work", "works", "method", "methods", "model", "models", "name"})
+DATASET_HEADER_WORDS = frozenset({"benchmark", "benchmarks", "dataset", "datasets"})
+PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
 
 SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -66,6 +104,38 @@ def cell_spans(line: str) -> list[tuple[int, int]]:
     if stripped.endswith("|") and not stripped.endswith("\\|") and spans:
         spans = spans[:-1]
     return spans
+
+
+def split_row(line: str) -> list[str]:
+    """Split a table row into cells on unescaped pipes outside code spans; outer pipes are optional."""
+    return [line[start:end].strip() for start, end in cell_spans(line)]
+
+
+def column_role(header: str) -> str | None:
+    """Which role a table header plays ("title", "venue", "code", ...), or None when unknown. A header
+    that is no known name is read by the words in it: "Conf/Jour" is a venue, "Papers & Codes" links."""
+    key = alias_key(header)
+    for role, aliases in COLUMN_ALIASES.items():
+        if key in aliases:
+            return role
+    words = set(re.findall(r"[a-z]+", header.lower()))
+    if words & TITLE_HEADER_WORDS:  # "Representative work", "Model name"
+        return "title"
+    if words & DATASET_HEADER_WORDS:  # "Benchmark", "Training data"
+        return "dataset"
+    found = [role for role, stems in HEADER_STEMS if any(stem in key for stem in stems)]
+    if {"paper", "code"} <= set(found) or {"code", "project"} <= set(found):
+        return "links"
+    return found[0] if found else None
+
+
+def table_roles(header: list[str]) -> list[str | None]:
+    """The role of each column; when two columns claim one role, the first keeps it."""
+    roles: list[str | None] = []
+    for cell in header:
+        role = column_role(cell)
+        roles.append(None if role in roles and role not in ("links", None) else role)
+    return roles
 
 
 def join_row(original: str, cells: Sequence[str]) -> str:

@@ -23,10 +23,10 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from ingest.headings import heading_year
 from ingest.parse import parse_list
 from ingest.snapshot import iter_records
 from kg.duplicates import title_key
+from kg.headings import heading_year
 from kg.model import Entry, ParsedList
 from kg.rows import table_row
 from kg.vocab import Vocabulary, normalise_text

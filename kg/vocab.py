@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from kg.model import Concept, Venue, VenueFamily
@@ -74,6 +74,11 @@ def normalise_text(text: str) -> str:
     text = text.lower().replace("’", "'")
     text = re.sub(r"[^a-z0-9+']+", " ", text)
     return " ".join(text.replace("'", "").split())
+
+
+def title_similarity(a: str, b: str) -> float:
+    """How alike two titles are, 0-100: fuzz.ratio after `normalise_text`."""
+    return float(fuzz.ratio(normalise_text(a), normalise_text(b)))
 
 
 def alias_key(text: str) -> str:
