@@ -84,7 +84,7 @@ def bibtex_entry(paper: Paper, key: str, vocab: Vocabulary) -> str:
     url = paper_url(paper)
     if url:
         fields.append(("url", url.replace("{", "%7B").replace("}", "%7D")))
-    labels = [vocab.concepts[c].label if c in vocab.concepts else c for c in paper.concept_ids]
+    labels = [vocab.concept_label(c) for c in paper.concept_ids]
     if labels:
         fields.append(("keywords", latex_escape(", ".join(labels))))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -105,7 +105,7 @@ def to_csv(papers: Sequence[Paper], iris: Mapping[str, str], dataset_labels: Map
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for paper in papers:
-        concepts = [vocab.concepts[c].label if c in vocab.concepts else c for c in paper.concept_ids]
+        concepts = [vocab.concept_label(c) for c in paper.concept_ids]
         writer.writerow([
             paper.id,
             iris[paper.id],

@@ -51,7 +51,7 @@ class IndexStale(UserError):
 def paper_text(paper: Paper, vocab: Vocabulary) -> str:
     """What a paper is searched by: its title, its abstract when known, its keyword labels, and the names
     of its code repositories (a method is often known by its repository's name: "Wav2Lip", "SadTalker")."""
-    labels = [vocab.concepts[c].label if c in vocab.concepts else c for c in paper.concept_ids]
+    labels = [vocab.concept_label(c) for c in paper.concept_ids]
     parts = [paper.title.strip()]
     if paper.abstract:
         parts.append(paper.abstract.strip())

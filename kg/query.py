@@ -165,7 +165,7 @@ def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> 
     not words of the indexed texts ("difusion", but not "motion" for emotion)."""
     found: dict[str, ConceptMention] = {}
     for concept_id, words in vocab.find_concepts(text):
-        found.setdefault(concept_id, ConceptMention(concept_id, vocab.concepts[concept_id].label, words))
+        found.setdefault(concept_id, ConceptMention(concept_id, vocab.concept_label(concept_id), words))
     covered = {word for mention in found.values() for word in mention.words.split()}
     labels = {
         normalise_text(term): c.id

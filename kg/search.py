@@ -275,7 +275,7 @@ class Searcher:
         paper = self.papers[row]
         body = paper.abstract or paper.tldr
         if not body:
-            labels = [self.vocab.concepts[c].label if c in self.vocab.concepts else c for c in paper.concept_ids]
+            labels = [self.vocab.concept_label(c) for c in paper.concept_ids]
             return "Keywords: " + ", ".join(labels) if labels else ""
         sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(body.split())) if s.strip()]
         lowered = [w.lower() for w in words]
@@ -302,7 +302,7 @@ class Searcher:
         allowed[row] = False
         rows, sims = self.dense.search(self.dense.vectors[row], top, allowed)
         source = self.papers[row]
-        concepts = [(self.vocab.concepts[c].label if c in self.vocab.concepts else c, c) for c in source.concept_ids]
+        concepts = [(self.vocab.concept_label(c), c) for c in source.concept_ids]
         results = tuple(
             SearchResult(
                 paper=self.papers[other],

@@ -131,7 +131,7 @@ class ListProfile:
         example = self.sections[line][0]
         suggestion.section = example.section
         suggestion.section_line = line
-        suggestion.concept_labels = [self.vocab.concepts[c].label for c in suggestion.concepts]
+        suggestion.concept_labels = [self.vocab.concept_label(c) for c in suggestion.concepts]
         suggestion.row = self._row_like(example, suggestion)
 
     def _spelling(self, family: str | None) -> str | None:

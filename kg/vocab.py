@@ -283,6 +283,11 @@ class Vocabulary:
             found |= below
         return found
 
+    def concept_label(self, concept_id: str) -> str:
+        """The preferred label of a concept ("nerf" -> "NeRF"), or the id itself when it is not in the vocabulary."""
+        concept = self.concepts.get(concept_id)
+        return concept.label if concept else concept_id
+
     def concept_id(self, text: str) -> str | None:
         """The concept a user's word names ("NeRF", "one shot", "oneshot"), if any."""
         key = normalise_text(text)

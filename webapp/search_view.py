@@ -83,7 +83,7 @@ class FacetWidgets:
         """The filters in the sidebar; each option shows how many of the current results have it."""
         vocab = self.table.vocab
         labels: dict[str, Any] = {
-            "keyword": lambda k: vocab.concepts[k].label if k in vocab.concepts else k,
+            "keyword": vocab.concept_label,
             "dataset": lambda d: vocab.datasets[d].label if d in vocab.datasets else _dataset_label(d),
         }
         with st.sidebar:
