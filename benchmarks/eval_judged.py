@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.eval_search import K, ndcg_at, recall_at  # noqa: E402
 from ingest.pipeline import IngestOptions, ingest  # noqa: E402
+from kg.model import Ref  # noqa: E402
 from kg.query import understand  # noqa: E402
 from kg.search import Searcher  # noqa: E402
 from kg.store import load_build  # noqa: E402
@@ -79,7 +80,7 @@ def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
 def by_paper(build_dir: Path, grades: dict[str, float]) -> dict[str, float]:
     """Line grades as paper grades (a paper listed twice takes its better line's grade)."""
     build = load_build(build_dir)
-    paper_of = {int(ref.rsplit(":", 1)[1]): paper.id for paper in build.papers for ref in paper.entries}
+    paper_of = {Ref.parse(ref).line: paper.id for paper in build.papers for ref in paper.entries}
     found: dict[str, float] = {}
     for line, grade in grades.items():
         paper = paper_of.get(int(line))

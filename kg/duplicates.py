@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from kg.links import github_repo
-from kg.model import DatasetEntry, Entry, Paper
+from kg.model import DatasetEntry, Entry, Paper, Ref
 from kg.papers import VENUE_KIND_RANK, link_key
 from kg.venue_dates import VenueMonths, date_conflict
 from kg.vocab import normalise_text
@@ -270,7 +270,7 @@ def _embedding_evidence(
 ) -> list[Evidence]:
     """Pairs of different papers whose embeddings (L2-normalised rows) are at least `threshold` alike,
     as evidence between the first listed rows of each."""
-    first_line = {p.id: int(p.entries[0].rsplit(":", 1)[1]) for p in papers if p.entries}
+    first_line = {p.id: Ref.parse(p.entries[0]).line for p in papers if p.entries}
     listed = {e.line for e in entries}
     found = []
     for start in range(0, len(embeddings), EMBEDDING_BLOCK):  # a block of rows at a time, never n x n

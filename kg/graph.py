@@ -25,7 +25,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.model import Entry, ParsedList
+from kg.model import Entry, ParsedList, Ref
 from kg.papers import Corpus
 from kg.vocab import Vocabulary, slugify
 
@@ -42,8 +42,8 @@ def entry_node(file: str, line: int) -> str:
 
 def entry_node_of(ref: str) -> str:
     """The node of an entry named "file:line"."""
-    file, _, line = ref.rpartition(":")
-    return entry_node(file, int(line))
+    where = Ref.parse(ref)
+    return entry_node(where.file, where.line)
 
 
 def build_graph(corpus: Corpus, parsed: ParsedList, vocab: Vocabulary) -> nx.MultiDiGraph:

@@ -34,6 +34,26 @@ PAPER_COLUMNS: frozenset[str] = frozenset({"title", "paper", "links"})
 
 
 @dataclass(frozen=True)
+class Ref:
+    """Where a row stands: its list's file and 1-based line, written "file:line" (how reports name it,
+    and how papers record their rows)."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @classmethod
+    def parse(cls, text: str) -> Ref:
+        """A "file:line" string read back; a ValueError when it does not end in a line number."""
+        file, _, line = str(text).rpartition(":")
+        if not line.isdigit():
+            raise ValueError(f"{text!r} is not file:line")
+        return cls(file, int(line))
+
+
+@dataclass(frozen=True)
 class Link:
     """One URL found in a row.
 
@@ -129,7 +149,7 @@ class Entry:
     @property
     def ref(self) -> str:
         """"file:line", how reports name an entry."""
-        return f"{self.file}:{self.line}"
+        return str(Ref(self.file, self.line))
 
     @property
     def arxiv_id(self) -> str | None:
@@ -162,7 +182,7 @@ class DatasetEntry:
 
     @property
     def ref(self) -> str:
-        return f"{self.file}:{self.line}"
+        return str(Ref(self.file, self.line))
 
 
 @dataclass(frozen=True)
@@ -180,7 +200,7 @@ class MetricEntry:
 
     @property
     def ref(self) -> str:
-        return f"{self.file}:{self.line}"
+        return str(Ref(self.file, self.line))
 
 
 @dataclass(frozen=True)

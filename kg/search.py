@@ -29,7 +29,7 @@ from kg.errors import UserError
 from kg.facets import FacetTable, Filters
 from kg.index import DenseIndex, check_index, load_dense, load_lexical, paper_text
 from kg.lexical import LexicalIndex, matched_words
-from kg.model import Paper
+from kg.model import Paper, Ref
 from kg.query import QueryIntent, understand
 from kg.store import Build, load_build
 from kg.vocab import Vocabulary
@@ -87,8 +87,11 @@ class SearchResult:
 
 
 def _entry_ref(ref: str) -> dict[str, Any]:
-    file, _, line = ref.rpartition(":")
-    return {"file": file, "line": int(line)} if line.isdigit() else {"file": ref, "line": None}
+    try:
+        where = Ref.parse(ref)
+    except ValueError:
+        return {"file": ref, "line": None}
+    return {"file": where.file, "line": where.line}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kg.model import Ref
 from kg.search import SearchResponse, SearchResult
 
 FACETS_SHOWN = ("year", "venue", "keyword", "dataset", "has_code")
@@ -16,10 +17,11 @@ VALUES_SHOWN = 6
 
 def _where(ref: str) -> str:
     """"file:line" with the file relative to the working folder when it is below it."""
-    file, _, line = ref.rpartition(":")
+    where = Ref.parse(ref)
+    file = where.file
     if Path(file).is_absolute() and Path(file).is_relative_to(Path.cwd()):
         file = os.path.relpath(file)
-    return f"{file}:{line}"
+    return str(Ref(file, where.line))
 
 
 def _result(rank: int, result: SearchResult) -> list[str]:

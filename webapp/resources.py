@@ -21,7 +21,7 @@ import streamlit as st
 
 from kg import settings
 from kg.facets import FacetTable
-from kg.model import Entry
+from kg.model import Entry, Ref
 from kg.store import BUILD_FORMAT, Build, BuildMissing, load_build, read_manifest
 from kg.vocab import Vocabulary
 
@@ -164,7 +164,7 @@ def _list_lines(folder: str, stamp: str) -> tuple[tuple[str, ...], dict[int, str
 
     build = _build(folder, stamp)
     _, text = read_list(build)
-    paper_of = {int(ref.rpartition(":")[2]): paper.id for paper in build.papers for ref in paper.entries}
+    paper_of = {Ref.parse(ref).line: paper.id for paper in build.papers for ref in paper.entries}
     return tuple(text.splitlines()), paper_of
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.errors import UserError
+from kg.model import Ref
 from webapp import nav, resources
 from webapp.render import code, md, show_user_error
 
@@ -124,7 +125,7 @@ with gaps_tab:
     gaps = data["gaps"]
     st.subheader(f"Papers without code ({len(gaps['papers_without_code'])})")
     st.dataframe(
-        pd.DataFrame([(p["title"], p["year"], p["venue"], ", ".join(str(e).rsplit(":", 1)[-1] for e in p["entries"]))
+        pd.DataFrame([(p["title"], p["year"], p["venue"], ", ".join(str(Ref.parse(e).line) for e in p["entries"]))
                       for p in gaps["papers_without_code"] if wanted(p["title"], p["venue"])],
                      columns=["title", "year", "venue", "lines"]),
         hide_index=True, width="stretch", height=260,
@@ -138,12 +139,12 @@ with gaps_tab:
     left, right = st.columns(2)
     with left:
         st.subheader("Datasets no paper uses")
-        st.dataframe(pd.DataFrame([(u["label"], ", ".join(str(e).rsplit(":", 1)[-1] for e in u["entries"]))
+        st.dataframe(pd.DataFrame([(u["label"], ", ".join(str(Ref.parse(e).line) for e in u["entries"]))
                                    for u in gaps["unused_datasets"]], columns=["dataset", "lines"]),
                      hide_index=True, width="stretch")
     with right:
         st.subheader("Metrics no paper mentions")
-        st.dataframe(pd.DataFrame([(u["label"], ", ".join(str(e).rsplit(":", 1)[-1] for e in u["entries"]))
+        st.dataframe(pd.DataFrame([(u["label"], ", ".join(str(Ref.parse(e).line) for e in u["entries"]))
                                    for u in gaps["unused_metrics"]], columns=["metric", "lines"]),
                      hide_index=True, width="stretch")
         if gaps["metrics_note"]:
