@@ -24,9 +24,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from kg.links import github_repo
-from kg.model import DatasetEntry, Entry, Paper, Ref
-from kg.papers import VENUE_KIND_RANK, link_key
+from kg.links import link_key
+from kg.model import CodeRepo, DatasetEntry, Entry, Paper, Ref
+from kg.papers import VENUE_KIND_RANK
 from kg.venue_dates import VenueMonths, date_conflict
 from kg.vocab import normalise_text
 
@@ -174,7 +174,7 @@ def _paper_evidence(
         ("doi", [{getattr(paper_of.get(e.ref), "doi", None)} - {None} for e in entries], True),
         ("s2_id", [{getattr(paper_of.get(e.ref), "s2_id", None)} - {None} for e in entries], True),
         ("normalised_title", [{k} - {""} for k in keys], True),
-        ("code_repository", [{f"github.com/{r}" for link in e.code_links if (r := github_repo(link.url))}
+        ("code_repository", [{repo.id for link in e.code_links if (repo := CodeRepo.from_link(link))}
                              for e in entries], False),
     )
     for kind, values, strong in shared_values:

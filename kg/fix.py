@@ -33,9 +33,8 @@ from kg.curate import CurationReport, read_list
 from kg.defects import NESTED_LINK, Defect, clean_title, link_matches_title, stray_bracket
 from kg.duplicates import DuplicateGroup
 from kg.linkcheck import link_key as link_key_of
-from kg.links import BARE_URL, arxiv_id, classify, clean_url
+from kg.links import BARE_URL, arxiv_id, classify, clean_url, link_key
 from kg.model import CODE_HOSTS, DatasetEntry, Entry, ParsedList
-from kg.papers import link_key
 from kg.rows import TableRow, join_row, split_row, table_row
 from kg.store import Build
 from kg.vocab import PLACEHOLDERS

@@ -72,12 +72,7 @@ def make_link(url: str, label: str, column: LinkColumn) -> Link:
     return Link(url=url, label=label.strip(), column=column, kind=kind, arxiv_id=arxiv_id(url))
 
 
-def github_repo(url: str) -> str | None:
-    """"owner/repo" of a GitHub URL (lowercase, without .git), or None."""
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower().removeprefix("www.") != "github.com":
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    if len(segments) < 2:
-        return None
-    return f"{segments[0]}/{segments[1].removesuffix('.git')}".lower()
+def link_key(url: str) -> str:
+    """A URL compared loosely: no scheme, no "www.", no trailing slash or ".git", lowercase."""
+    key = url.lower().split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    return key.removesuffix(".git")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from kg.links import link_key
 from kg.model import (
     ConceptAssignment,
     Dataset,
@@ -44,12 +45,6 @@ def paper_key(entry: Entry) -> str:
     if entry.title:
         return slugify(entry.title)
     return f"untitled-{entry.line}"
-
-
-def link_key(url: str) -> str:
-    """A URL compared loosely: no scheme, no "www.", no trailing slash or ".html", lowercase."""
-    key = url.lower().split("://", 1)[-1].removeprefix("www.").rstrip("/")
-    return key.removesuffix(".git")
 
 
 def build_corpus(parsed: ParsedList, vocab: Vocabulary) -> Corpus:

@@ -4,6 +4,7 @@ list in its package data, keeps builds in the user's data folder, ingests, searc
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel of this checkout, installed (without its dependencies, which this venv has) in a folder
     of its own."""
     wheels, target = tmp_path_factory.mktemp("wheels"), tmp_path_factory.mktemp("site")
+    source = tmp_path_factory.mktemp("source")  # a copy: building leaves a build/ folder in its source
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for package in ("kg", "ingest", "webapp", "data"):
+        shutil.copytree(ROOT / package, source / package,
+                        ignore=shutil.ignore_patterns("__pycache__", "build", ".build*", "cache"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(wheels), str(ROOT)], check=True, capture_output=True)
+                    str(wheels), str(source)], check=True, capture_output=True)
     wheel = next(wheels.glob("tfkg-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
                    check=True, capture_output=True)
