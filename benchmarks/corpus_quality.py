@@ -27,11 +27,11 @@ from typing import Any
 import click
 
 from ingest.parse import parse_text
-from kg.curate import curate_parsed
-from kg.fix import apply_changes, plan_fixes
-from kg.model import CodeRepo, Entry, ParsedList
-from kg.settings import DATA_DIR
-from kg.vocab import Vocabulary
+from kg.core.model import CodeRepo, Entry, ParsedList
+from kg.core.settings import DATA_DIR
+from kg.core.vocab import Vocabulary
+from kg.curation.curate import curate_parsed
+from kg.curation.fix import apply_changes, plan_fixes
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"

@@ -23,10 +23,10 @@ from typing import Any
 import click
 
 from ingest.pipeline import IngestOptions, ingest
-from kg.curate import CurationReport, curate
-from kg.defects import DEFECT_KINDS
-from kg.duplicates import Thresholds
-from kg.store import load_build
+from kg.core.store import load_build
+from kg.curation.curate import CurationReport, curate
+from kg.curation.defects import DEFECT_KINDS
+from kg.curation.duplicates import Thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "fixtures" / "curation_labels.json"

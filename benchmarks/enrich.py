@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest.enrich import EnrichConfig, doi_of, enrich  # noqa: E402
+from ingest.papers import build_corpus  # noqa: E402
 from ingest.parse import parse_list  # noqa: E402
-from kg.model import Paper  # noqa: E402
-from kg.papers import build_corpus  # noqa: E402
-from kg.settings import DATA_DIR  # noqa: E402
-from kg.vocab import Vocabulary  # noqa: E402
+from kg.core.model import Paper  # noqa: E402
+from kg.core.settings import DATA_DIR  # noqa: E402
+from kg.core.vocab import Vocabulary  # noqa: E402
 from tests.fake_apis import FakeApis  # noqa: E402
 
 

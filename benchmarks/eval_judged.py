@@ -7,7 +7,7 @@ test, half of each kind) and benchmarks/judged/arxiv_summaries.jsonl (summaries 
 written in the helpers' own words, in the arXiv bulk format). Builds the bundled list twice into temporary
 folders, offline: titles only, and with the summaries as an `--arxiv-snapshot`. Writes a table (or --json).
 
-Every ranker gets the same query handling: the query is understood once (kg/query.py: venue and year
+Every ranker gets the same query handling: the query is understood once (kg/search/query.py: venue and year
 words and negations taken out, concepts, venues, years and datasets found), dense and BM25 rank the
 understood text, and every ranker puts the papers that meet all the query's constraints first.
 
@@ -33,10 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.eval_search import K, ndcg_at, recall_at  # noqa: E402
 from ingest.pipeline import IngestOptions, ingest  # noqa: E402
-from kg.model import Ref  # noqa: E402
-from kg.query import understand  # noqa: E402
-from kg.search import Searcher  # noqa: E402
-from kg.store import load_build  # noqa: E402
+from kg.core.model import Ref  # noqa: E402
+from kg.core.store import load_build  # noqa: E402
+from kg.search.query import understand  # noqa: E402
+from kg.search.search import Searcher  # noqa: E402
 
 JUDGED = ROOT / "benchmarks" / "judged"
 LIST = ROOT / "data" / "awesome-talking-face-generation.md"

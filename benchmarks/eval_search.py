@@ -5,7 +5,7 @@ grade 2 = what the query asks for, 1 = related; unlisted papers count 0) and a b
 `tfkg ingest`. Writes: a table (or --json) to stdout.
 
 Dense alone embeds the raw query and ranks papers by cosine similarity; BM25 alone ranks by the BM25
-score of the raw query; hybrid is `Searcher.search` (kg/search.py), the ranking `tfkg search` uses.
+score of the raw query; hybrid is `Searcher.search` (kg/search/search.py), the ranking `tfkg search` uses.
 
     tfkg ingest && python benchmarks/eval_search.py [--build DIR] [--queries FILE] [--json]
 """
@@ -24,8 +24,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg import settings  # noqa: E402
-from kg.search import Searcher  # noqa: E402
+from kg.core import settings  # noqa: E402
+from kg.search.search import Searcher  # noqa: E402
 
 QUERIES = ROOT / "benchmarks" / "queries.jsonl"
 K = 10

@@ -20,7 +20,7 @@ import click
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.linkcheck import Politeness, check_links  # noqa: E402
+from kg.curation.linkcheck import Politeness, check_links  # noqa: E402
 from tests.link_server import LinkServer  # noqa: E402
 
 

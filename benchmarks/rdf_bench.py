@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from kg import settings  # noqa: E402
-from kg.export import FORMATS, export, whole_graph  # noqa: E402
-from kg.rdf import rdf_quads  # noqa: E402
-from kg.shacl import load_shapes, validate  # noqa: E402
-from kg.sparql import load_store, query_form, run_sparql  # noqa: E402
-from kg.store import Build, load_build  # noqa: E402
-from kg.vocab import Vocabulary  # noqa: E402
+from kg.core import settings  # noqa: E402
+from kg.core.store import Build, load_build  # noqa: E402
+from kg.core.vocab import Vocabulary  # noqa: E402
+from kg.rdf.export import FORMATS, export, whole_graph  # noqa: E402
+from kg.rdf.mapping import rdf_quads  # noqa: E402
+from kg.rdf.shacl import load_shapes, validate  # noqa: E402
+from kg.rdf.sparql import load_store, query_form, run_sparql  # noqa: E402
 
 LINE_STRIDE = 1_000_000
 """Copy k of the entry on line n sits on line n + k * LINE_STRIDE, so entry ids stay distinct."""

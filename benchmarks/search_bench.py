@@ -34,10 +34,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.pipeline import IngestOptions, ingest  # noqa: E402
-from kg.embed import SHIPPED_MODEL, Embedder, EmbeddingCache  # noqa: E402
-from kg.facets import Filters  # noqa: E402
-from kg.index import (  # noqa: E402
+from ingest.embed import SHIPPED_MODEL, Embedder, EmbeddingCache  # noqa: E402
+from ingest.index import (  # noqa: E402
     DenseIndex,
     build_faiss,
     build_index,
@@ -47,10 +45,12 @@ from kg.index import (  # noqa: E402
     paper_text,
     write_index,
 )
-from kg.model import ConceptAssignment, DatasetMention, Link, Paper, ParsedList, Venue  # noqa: E402
-from kg.search import Searcher  # noqa: E402
-from kg.store import Build, load_build  # noqa: E402
-from kg.vocab import Vocabulary  # noqa: E402
+from ingest.pipeline import IngestOptions, ingest  # noqa: E402
+from kg.core.model import ConceptAssignment, DatasetMention, Link, Paper, ParsedList, Venue  # noqa: E402
+from kg.core.store import Build, load_build  # noqa: E402
+from kg.core.vocab import Vocabulary  # noqa: E402
+from kg.search.facets import Filters  # noqa: E402
+from kg.search.search import Searcher  # noqa: E402
 
 BUNDLED_LIST = ROOT / "data" / "awesome-talking-face-generation.md"
 QUERIES = [json.loads(line)["query"] for line in (ROOT / "benchmarks" / "queries.jsonl").read_text().splitlines()]
@@ -105,7 +105,7 @@ def cold_start(build: Path) -> dict[str, float]:
     figures = {}
     for name, args in (("query", ["one-shot diffusion emotion"]), ("filters only", ["--keyword", "nerf"])):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "search", *args, "--build",
+        subprocess.run([sys.executable, "-c", "from kg.cli.main import main; main()", "search", *args, "--build",
                         str(build)], check=True, capture_output=True, cwd=ROOT)
         figures[f"{name}_s"] = round(time.perf_counter() - started, 2)
     figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)

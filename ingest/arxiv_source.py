@@ -17,8 +17,8 @@ import requests
 
 from ingest.http import FetchError, MalformedResponse, Service, describe_body
 from ingest.metadata import Metadata, iso_date, strip_version, text
-from kg.model import Author
-from kg.vocab import slugify
+from kg.core.model import Author
+from kg.core.vocab import slugify
 
 ARXIV_BATCH = 400
 """Ids per request. arXiv serves up to 2000 results per request; 400 ids keep the query URL near

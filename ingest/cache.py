@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.http import FetchError, Service, Unreachable
-from kg.store import atomic_write_text
+from kg.core.store import atomic_write_text
 
 log = logging.getLogger("tfkg.enrich")
 

@@ -1,6 +1,6 @@
 """Enrichment: what arXiv and Semantic Scholar say about the listed papers, checked and merged in.
 
-Reads: a `Corpus` (kg/papers.py), the vocabulary, API answers through the cache (ingest/cache.py)
+Reads: a `Corpus` (ingest/papers.py), the vocabulary, API answers through the cache (ingest/cache.py)
 and, when given, a local arXiv snapshot (ingest/snapshot.py). Writes: nothing; returns an
 `Enrichment`: the corpus with enriched papers, the papers cited by listed ones that the list lacks,
 and a report (papers per source, link-title mismatches, failures), which ingest/pipeline.py writes
@@ -28,13 +28,13 @@ from ingest import arxiv_source, s2_source
 from ingest.cache import Fetched, ResponseCache, fetch_cached
 from ingest.http import Politeness, Service
 from ingest.metadata import Metadata
+from ingest.papers import Corpus
 from ingest.snapshot import Snapshot, read_snapshot
 from ingest.snapshot import to_metadata as snapshot_metadata
-from kg import settings
-from kg.errors import UserError
-from kg.model import ConceptAssignment, Dataset, DatasetMention, Paper, Venue
-from kg.papers import Corpus
-from kg.vocab import Vocabulary, title_similarity
+from kg.core import settings
+from kg.core.errors import UserError
+from kg.core.model import ConceptAssignment, Dataset, DatasetMention, Paper, Venue
+from kg.core.vocab import Vocabulary, title_similarity
 
 log = logging.getLogger("tfkg.enrich")
 
@@ -75,7 +75,7 @@ PRECEDENCE: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class EnrichConfig:
-    """What enrichment may ask, of whom, and how politely. `from_settings` fills it from kg/settings.py."""
+    """What enrichment may ask, of whom, and how politely. `from_settings` fills it from kg/core/settings.py."""
 
     cache_dir: Path
     offline: bool = False

@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kg.links import classify
-from kg.model import PAPER_KINDS, LinkColumn
-from kg.vocab import YEAR, Vocabulary, alias_key, century
+from kg.core.links import classify
+from kg.core.model import PAPER_KINDS, LinkColumn
+from kg.core.vocab import YEAR, Vocabulary, alias_key, century
 
 PieceKind = Literal["text", "link", "code", "break", "venue"]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.model import Author
+from kg.core.model import Author
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ingest.inline import Piece, RowReader, RowText, year_of
-from kg import settings
-from kg.errors import UserError
-from kg.headings import heading_year, section_kind
-from kg.links import BARE_URL, make_link
-from kg.model import (
+from kg.core import settings
+from kg.core.errors import UserError
+from kg.core.headings import heading_year, section_kind
+from kg.core.links import BARE_URL, make_link
+from kg.core.model import (
     CODE_HOSTS,
     PAPER_KINDS,
     DatasetEntry,
@@ -39,8 +39,8 @@ from kg.model import (
     ParseWarning,
     Section,
 )
-from kg.rows import PLACEHOLDER_LABEL, split_row, table_roles
-from kg.vocab import PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
+from kg.core.rows import PLACEHOLDER_LABEL, split_row, table_roles
+from kg.core.vocab import PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""})
 

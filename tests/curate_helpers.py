@@ -7,12 +7,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from ingest.graph import build_graph
+from ingest.papers import build_corpus
 from ingest.parse import parse_list
-from kg.graph import build_graph
-from kg.model import Paper
-from kg.papers import build_corpus
-from kg.store import BUILD_FORMAT, Build, load_build, write_core, write_json
-from kg.vocab import Vocabulary
+from kg.core.model import Paper
+from kg.core.store import BUILD_FORMAT, Build, load_build, write_core, write_json
+from kg.core.vocab import Vocabulary
 
 
 def small_build(

@@ -7,11 +7,11 @@ import dataclasses
 import pyoxigraph as ox
 from rdflib import BNode, Literal, Namespace, URIRef
 
-from kg.graph import build_graph
-from kg.model import Author
-from kg.papers import Corpus
-from kg.store import Build
-from kg.vocab import Vocabulary
+from ingest.graph import build_graph
+from ingest.papers import Corpus
+from kg.core.model import Author
+from kg.core.store import Build
+from kg.core.vocab import Vocabulary
 
 # Plain namespaces for schema.org and XSD: rdflib's closed ones warn when pytest inspects a test module's names.
 SCHEMA = Namespace("https://schema.org/")
@@ -25,7 +25,7 @@ CODETALKER = "2301.02379"
 def enriched(build: Build, vocab: Vocabulary) -> Build:
     """The build with enrichment on three papers: authors (one shared), a DOI, dates (one in the
     paper's year, one a year before it), an abstract and TL;DR, and citations between them, with
-    its graph rebuilt by kg/graph.py as ingest would."""
+    its graph rebuilt by ingest/graph.py as ingest would."""
     changes = {
         SADTALKER: {
             "authors": (Author("1", "Wenxuan Zhang"), Author("2", "Xiaodong Cun")),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.store import BUILD_FORMAT
+from kg.core.store import BUILD_FORMAT
 from tests.app_helpers import assert_no_traceback, open_page
 from tests.conftest import FIXTURES
 

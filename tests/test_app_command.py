@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kg.cli import main
+from kg.cli.main import main
 from tests.test_browser import free_port, wait_healthy
 
 

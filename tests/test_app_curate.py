@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.parse import parse_text
-from kg.store import load_build
+from kg.core.store import load_build
 from tests.app_helpers import assert_no_traceback, downloads, open_page, texts
 
 pytestmark = pytest.mark.usefixtures("app_build")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.facets import FacetTable
-from kg.store import load_build
-from kg.vocab import Vocabulary
+from kg.core.store import load_build
+from kg.core.vocab import Vocabulary
+from kg.search.facets import FacetTable
 from tests.app_helpers import assert_no_traceback, open_page
 from webapp import figures
 

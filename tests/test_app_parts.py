@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.facets import Filters
-from kg.store import load_build
+from kg.core.store import load_build
+from kg.search.facets import Filters
 from webapp.neighbourhood import neighbourhood
 from webapp.render import code, md, md_link, safe_url, tooltip_text
 from webapp.state import MAX_RESULTS, SearchState, from_params, normalise

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from kg.store import load_build
+from kg.core.store import load_build
 from tests.app_helpers import PAGES, assert_no_traceback, open_page, paper_links, texts
 
 pytestmark = pytest.mark.usefixtures("app_build")

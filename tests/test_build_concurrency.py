@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from ingest.graph import build_graph
+from ingest.papers import build_corpus
 from ingest.parse import parse_list
-from kg.graph import build_graph
-from kg.papers import build_corpus
-from kg.store import BUILD_FORMAT, BuildMissing, load_build, staged_build, write_core, write_json
-from kg.vocab import Vocabulary
+from kg.core.store import BUILD_FORMAT, BuildMissing, load_build, staged_build, write_core, write_json
+from kg.core.vocab import Vocabulary
 
 from .conftest import FIXTURES
 

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
+from ingest.papers import build_corpus
 from ingest.parse import parse_text
-from kg.curate import CurationReport, curate, read_list
-from kg.duplicates import DuplicateGroup, find_duplicates
-from kg.fix import apply_changes, fix_list, plan_fixes
-from kg.papers import build_corpus
-from kg.store import Build, load_build
-from kg.venue_dates import VenueMonths
-from kg.vocab import Vocabulary
+from kg.core.store import Build, load_build
+from kg.core.vocab import Vocabulary
+from kg.curation.curate import CurationReport, curate, read_list
+from kg.curation.duplicates import DuplicateGroup, find_duplicates
+from kg.curation.fix import apply_changes, fix_list, plan_fixes
+from kg.curation.venue_dates import VenueMonths
 from tests.conftest import FIXTURES, ROOT
 
 LABELS: dict[str, Any] = json.loads((FIXTURES / "curation_labels.json").read_text(encoding="utf-8"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ingest.parse import parse_list, parse_text
-from kg.curate import CurationReport, curate_parsed
-from kg.fix import apply_changes, plan_fixes
-from kg.vocab import Vocabulary
+from kg.core.vocab import Vocabulary
+from kg.curation.curate import CurationReport, curate_parsed
+from kg.curation.fix import apply_changes, plan_fixes
 
 from .conftest import FIXTURES, ROOT
 
@@ -68,8 +68,8 @@ def test_candidate_pairs_find_every_alike_title_an_all_pairs_comparison_finds(vo
 
     from rapidfuzz import fuzz
 
-    from kg.duplicates import Thresholds, similar_titles
-    from kg.vocab import normalise_text
+    from kg.core.vocab import normalise_text
+    from kg.curation.duplicates import Thresholds, similar_titles
 
     corpus = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.md"))
     titles = [normalise_text(e.title) for path in [ROOT / "data" / "awesome-talking-face-generation.md", *corpus]

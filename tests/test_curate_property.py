@@ -9,13 +9,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest.papers import build_corpus
 from ingest.parse import parse_text
-from kg.curate import curate
-from kg.duplicates import find_duplicates
-from kg.fix import fix_list, plan_fixes
-from kg.papers import build_corpus
-from kg.venue_dates import VenueMonths
-from kg.vocab import Vocabulary
+from kg.core.vocab import Vocabulary
+from kg.curation.curate import curate
+from kg.curation.duplicates import find_duplicates
+from kg.curation.fix import fix_list, plan_fixes
+from kg.curation.venue_dates import VenueMonths
 
 from .conftest import BUNDLED_LIST, ROOT
 from .curate_helpers import small_build

@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from ingest.papers import build_corpus
 from ingest.parse import parse_text
-from kg.cli import main
-from kg.curate import curate
-from kg.fix import fix_list
-from kg.model import Paper
-from kg.papers import build_corpus
-from kg.store import Build, write_json, write_jsonl
-from kg.vocab import Vocabulary
+from kg.cli.main import main
+from kg.core.model import Paper
+from kg.core.store import Build, write_json, write_jsonl
+from kg.core.vocab import Vocabulary
+from kg.curation.curate import curate
+from kg.curation.fix import fix_list
 from tests.conftest import FIXTURES, ROOT
 from tests.curate_helpers import small_build
 

@@ -18,10 +18,10 @@ import pytest
 
 from ingest.enrich import TITLE_MATCH, EnrichConfig, Enrichment, enrich, title_similarity
 from ingest.http import CONNECT_ATTEMPTS, Politeness
-from kg.errors import UserError
-from kg.model import Paper
-from kg.papers import Corpus, build_corpus
-from kg.vocab import Vocabulary
+from ingest.papers import Corpus, build_corpus
+from kg.core.errors import UserError
+from kg.core.model import Paper
+from kg.core.vocab import Vocabulary
 
 from .conftest import CLOSED_PORT_URL
 from .fake_apis import FIXTURES, FakeApis, Fault

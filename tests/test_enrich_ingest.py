@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from ingest.enrich import enrich
 from ingest.http import CONNECT_ATTEMPTS
-from kg.cli import main
-from kg.papers import Corpus
-from kg.store import load_build
-from kg.vocab import Vocabulary
+from ingest.papers import Corpus
+from kg.cli.main import main
+from kg.core.store import load_build
+from kg.core.vocab import Vocabulary
 
 from .conftest import ROOT
 from .fake_apis import FIXTURES, FakeApis, Fault
@@ -98,7 +98,8 @@ def test_an_ingest_killed_mid_enrichment_resumes_where_it_stopped(
     with FakeApis.from_fixtures() as apis:
         apis.fail_next("s2", Fault(), Fault(), Fault.slow(20))  # the third title search hangs
         process = subprocess.Popen(
-            [sys.executable, "-c", "from kg.cli import main; main()", "ingest", "--list", str(FIXTURES / "list.md"),
+            [sys.executable, "-c", "from kg.cli.main import main; main()", "ingest",
+             "--list", str(FIXTURES / "list.md"),
              "--build", str(tmp_path / "build"), "--cache-dir", str(cache), "--quiet"],
             cwd=ROOT, env={**os.environ, **api_environment(apis), "TFKG_HTTP_TIMEOUT": "60"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

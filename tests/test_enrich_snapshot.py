@@ -12,10 +12,10 @@ import pytest
 
 from ingest import snapshot
 from ingest.enrich import enrich
+from ingest.papers import Corpus
 from ingest.snapshot import read_snapshot
-from kg.errors import UserError
-from kg.papers import Corpus
-from kg.vocab import Vocabulary
+from kg.core.errors import UserError
+from kg.core.vocab import Vocabulary
 
 from .fake_apis import FakeApis
 from .test_enrich import DIFFTALK, GENEFACE, SADTALKER, SEEING, config, corpus, paper  # noqa: F401 - a fixture

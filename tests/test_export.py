@@ -1,4 +1,4 @@
-"""kg/export.py and `tfkg export`: slices, BibTeX and CSV, and every bad input named in the issue."""
+"""kg/rdf/export.py and `tfkg export`: slices, BibTeX and CSV, and every bad input named in the issue."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import RDF, Graph, URIRef
 
-from kg.cli import main
-from kg.export import (
+from ingest.graph import NODE_TYPES
+from kg.cli.main import main
+from kg.core.store import Build, load_build
+from kg.core.vocab import Vocabulary
+from kg.rdf.export import (
     FORMATS,
     MAX_HOPS,
     ExportError,
@@ -26,11 +29,8 @@ from kg.export import (
     slice_rdf,
     type_slice,
 )
-from kg.facets import Filters
-from kg.graph import NODE_TYPES
-from kg.rdf import Namer
-from kg.store import Build, load_build
-from kg.vocab import Vocabulary
+from kg.rdf.mapping import Namer
+from kg.search.facets import Filters
 from tests.conftest import ROOT
 from tests.rdf_helpers import DIFFTALK, SADTALKER, enriched
 from tests.rdf_helpers import SCHEMA as SDO

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.facets import FacetTable, FilterError, Filters, facet_counts, filter_papers, parse_years
-from kg.model import Paper
-from kg.store import load_build
-from kg.vocab import Vocabulary
+from kg.core.model import Paper
+from kg.core.store import load_build
+from kg.core.vocab import Vocabulary
+from kg.search.facets import FacetTable, FilterError, Filters, facet_counts, filter_papers, parse_years
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.graph import build_graph
+from ingest.papers import build_corpus
 from ingest.parse import parse_list
-from kg.graph import build_graph
-from kg.papers import build_corpus
 
 from .conftest import BUNDLED_LIST
 

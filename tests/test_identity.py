@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingest.papers import build_corpus
 from ingest.parse import parse_list
-from kg.curate import curate_parsed
-from kg.fix import apply_changes, plan_fixes
-from kg.papers import build_corpus
-from kg.vocab import Vocabulary, slugify
+from kg.core.vocab import Vocabulary, slugify
+from kg.curation.curate import curate_parsed
+from kg.curation.fix import apply_changes, plan_fixes
 
 from .conftest import FIXTURES, ROOT
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-from kg.store import load_build
+from kg.cli.main import main
+from kg.core.store import load_build
 
 from .conftest import BUNDLED_LIST, FIXTURES
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-from kg.linkcheck import Politeness, check_links, link_key
+from kg.cli.main import main
+from kg.curation.linkcheck import Politeness, check_links, link_key
 
 from .conftest import CLOSED_PORT_URL
 from .link_server import LinkServer
@@ -96,9 +96,9 @@ def test_lint_check_links_reports_dead_and_moved_links_not_unreachable_ones(serv
 
 def test_curate_fix_writes_the_new_address_of_a_moved_link(server: LinkServer, tmp_path: Path, vocab) -> None:
     from ingest.parse import parse_text
-    from kg.curate import curate_parsed
-    from kg.fix import apply_changes, plan_fixes
-    from kg.linkcheck import cached_moves
+    from kg.curation.curate import curate_parsed
+    from kg.curation.fix import apply_changes, plan_fixes
+    from kg.curation.linkcheck import cached_moves
 
     from .conftest import ROOT
 

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-from kg.cli import main
+from kg.cli.main import main
 
 from .conftest import BUNDLED_LIST
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kg.cli import main
-from kg.store import atomic_write_text
-from kg.vocab import Vocabulary
+from kg.cli.main import main
+from kg.core.store import atomic_write_text
+from kg.core.vocab import Vocabulary
 
 from .conftest import FIXTURES
 from .curate_helpers import small_build

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingest.parse import ListError, parse_list, parse_text
-from kg.links import arxiv_id, classify
-from kg.rows import split_row
-from kg.vocab import Vocabulary
+from kg.core.links import arxiv_id, classify
+from kg.core.rows import split_row
+from kg.core.vocab import Vocabulary
 
 from .conftest import BUNDLED_LIST, FIXTURES
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.parse import parse_text
-from kg.vocab import Vocabulary
+from kg.core.vocab import Vocabulary
 
 from .conftest import BUNDLED_LIST, ROOT
 

@@ -1,4 +1,4 @@
-"""The mapping of kg/rdf.py: IRIs, vocabularies, datatypes and language tags, provenance, slices."""
+"""The mapping of kg/rdf/mapping.py: IRIs, vocabularies, datatypes and language tags, provenance, slices."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from kg.rdf import CITO, LANG, TFKG, IriError, Namer, base_iri, graph_to_rdf, rdf_quads, url_iri
-from kg.store import Build, load_build
-from kg.vocab import Vocabulary
+from kg.core.store import Build, load_build
+from kg.core.vocab import Vocabulary
+from kg.rdf.mapping import CITO, LANG, TFKG, IriError, Namer, base_iri, graph_to_rdf, rdf_quads, url_iri
 from tests.rdf_helpers import CODETALKER, DIFFTALK, SADTALKER, XSD, enriched
 from tests.rdf_helpers import SCHEMA as SDO
 

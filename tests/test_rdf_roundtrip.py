@@ -9,9 +9,9 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.export import Slice, export, slice_rdf, whole_graph
-from kg.store import Build, load_build
-from kg.vocab import Vocabulary
+from kg.core.store import Build, load_build
+from kg.core.vocab import Vocabulary
+from kg.rdf.export import Slice, export, slice_rdf, whole_graph
 from tests.rdf_helpers import SADTALKER, enriched, oxigraph_quads, oxigraph_triples
 
 BASE = "https://tfkg.example.org/"

@@ -8,7 +8,10 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from kg.export import (
+from ingest.graph import NODE_TYPES
+from kg.core.store import Build, load_build
+from kg.core.vocab import Vocabulary
+from kg.rdf.export import (
     Slice,
     around_slice,
     construct_slice,
@@ -18,12 +21,9 @@ from kg.export import (
     type_slice,
     whole_graph,
 )
-from kg.facets import Filters
-from kg.graph import NODE_TYPES
-from kg.rdf import TFKG, Namer
-from kg.shacl import load_shapes, validate
-from kg.store import Build, load_build
-from kg.vocab import Vocabulary
+from kg.rdf.mapping import TFKG, Namer
+from kg.rdf.shacl import load_shapes, validate
+from kg.search.facets import Filters
 from tests.conftest import ROOT
 from tests.rdf_helpers import DIFFTALK, SADTALKER, enriched
 from tests.rdf_helpers import SCHEMA as SDO

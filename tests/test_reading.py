@@ -11,8 +11,8 @@ from types import ModuleType
 import pytest
 
 from ingest.parse import parse_list
-from kg.model import Entry, ParsedList
-from kg.vocab import Vocabulary
+from kg.core.model import Entry, ParsedList
+from kg.core.vocab import Vocabulary
 
 from .conftest import FIXTURES, ROOT
 
@@ -137,7 +137,7 @@ def test_the_corpus_is_read_above_its_floors(corpus_quality: ModuleType, vocab: 
 
 
 def test_section_counts_add_up_when_year_headings_repeat(vocab: Vocabulary) -> None:
-    from kg.stats import entries_per_section
+    from kg.cli.stats import entries_per_section
 
     parsed = read(vocab, "sections_and_headings.md")
     counts = entries_per_section(parsed.sections)

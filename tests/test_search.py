@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.embed import Embedder
-from kg.errors import UserError
-from kg.facets import FilterError, Filters, filter_papers
-from kg.index import IndexStale
-from kg.search import Searcher, SearchResponse
-from kg.vocab import Vocabulary
+from ingest.embed import Embedder
+from ingest.index import IndexStale
+from kg.core.errors import UserError
+from kg.core.vocab import Vocabulary
+from kg.search.facets import FilterError, Filters, filter_papers
+from kg.search.search import Searcher, SearchResponse
 
 
 def ids(response: SearchResponse) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
+from kg.cli.main import main
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:

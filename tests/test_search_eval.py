@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from kg.search import Searcher
+from kg.search.search import Searcher
 
 from .conftest import ROOT
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kg.embed import Embedder, EmbeddingCache, ModelError
-from kg.index import DenseIndex, build_faiss, paper_text
-from kg.store import load_build
-from kg.vocab import Vocabulary
+from ingest.embed import Embedder, EmbeddingCache, ModelError
+from ingest.index import DenseIndex, build_faiss, paper_text
+from kg.core.store import load_build
+from kg.core.vocab import Vocabulary
 
 
 class CountingEncoder:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.lexical import matched_words, tokenize
-from kg.query import MAX_QUERY_CHARS, understand
-from kg.vocab import Vocabulary
+from ingest.lexical import matched_words, tokenize
+from kg.core.vocab import Vocabulary
+from kg.search.query import MAX_QUERY_CHARS, understand
 
 
 @pytest.mark.parametrize("query", ["one shot", "oneshot", "One-Shot", "ONE_SHOT talking heads", "single image"])

@@ -1,4 +1,4 @@
-"""kg/sparql.py and `tfkg sparql`: read-only queries over the whole graph, and the queries it refuses."""
+"""kg/rdf/sparql.py and `tfkg sparql`: read-only queries over the whole graph, and the queries it refuses."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph, Literal, URIRef
 
-from kg.cli import main
-from kg.sparql import Bounds, SparqlError, format_result, query_form, run_sparql
-from kg.store import Build, load_build
-from kg.vocab import Vocabulary
+from kg.cli.main import main
+from kg.core.store import Build, load_build
+from kg.core.vocab import Vocabulary
+from kg.rdf.sparql import Bounds, SparqlError, format_result, query_form, run_sparql
 from tests.rdf_helpers import CODETALKER, DIFFTALK, SADTALKER, enriched
 
 PREFIXES = """PREFIX schema: <https://schema.org/>

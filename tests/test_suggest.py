@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.parse import parse_list, parse_text
-from kg.cli import main
-from kg.suggest import ListProfile, Suggestion, from_citations, from_peers, from_snapshot, suggest
-from kg.vocab import Vocabulary
+from kg.cli.main import main
+from kg.core.vocab import Vocabulary
+from kg.curation.suggest import ListProfile, Suggestion, from_citations, from_peers, from_snapshot, suggest
 
 from .conftest import BUNDLED_LIST, FIXTURES
 
@@ -91,7 +91,7 @@ def test_the_cli_prints_json_with_the_arxiv_id_and_the_row(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("bad", ["not json at all\n"])
 def test_a_file_that_is_not_a_snapshot_is_named(vocab: Vocabulary, tmp_path: Path, bad: str) -> None:
-    from kg.errors import UserError
+    from kg.core.errors import UserError
 
     snapshot = tmp_path / "snapshot.jsonl"
     snapshot.write_text(bad + '{"id": "1", "title": "cs.CV talking head face"}\n', encoding="utf-8")

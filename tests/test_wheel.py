@@ -37,7 +37,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tfkg(site: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(site), "XDG_DATA_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     env = {k: v for k, v in env.items() if not k.startswith("TFKG_")}
-    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args], cwd=home, env=env,
+    return subprocess.run([sys.executable, "-c", "from kg.cli.main import main; main()", *args], cwd=home, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -52,8 +52,8 @@ def test_an_installed_wheel_ingests_searches_and_serves_from_any_folder(installe
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(installed), "XDG_DATA_HOME": str(tmp_path), "HF_HUB_OFFLINE": "1"}
     env = {k: v for k, v in env.items() if not k.startswith("TFKG_")}
-    server = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "app", "--port", str(port)],
-                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-c", "from kg.cli.main import main; main()", "app", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", server)
     finally:

@@ -1,7 +1,7 @@
 """The Explore page's figures as tables: papers per year by keyword, papers per venue, the most
 connected datasets and concepts, and the keyword x year matrix.
 
-Reads: a FacetTable (kg/facets.py) and the graph. Writes nothing. Pure; the page draws the charts.
+Reads: a FacetTable (kg/search/facets.py) and the graph. Writes nothing. Pure; the page draws the charts.
 Keyword counts follow the facets: a paper about NeRF counts for "3D" too.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from kg.facets import FacetTable, Filters
+from kg.search.facets import FacetTable, Filters
 
 
 def keyword_label(table: FacetTable, concept_id: str) -> str:

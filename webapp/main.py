@@ -8,7 +8,7 @@ by every session.
 
 import streamlit as st
 
-from kg.errors import UserError
+from kg.core.errors import UserError
 from webapp import nav, resources
 from webapp.render import show_user_error
 

@@ -1,6 +1,6 @@
 """A node's neighbourhood in the knowledge graph, for the Paper page's graph view.
 
-Reads: the graph (kg/graph.py). Writes nothing. Pure. Direction is ignored (a paper's concepts and
+Reads: the graph (ingest/graph.py). Writes nothing. Pure. Direction is ignored (a paper's concepts and
 the papers citing it are both neighbours). Hop-1 nodes are all kept; further nodes are ranked by how
 many kept nodes they touch, so at 2 hops the papers sharing most with the centre come first, and the
 view stays within `limit` nodes however big a hub concept is.

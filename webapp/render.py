@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from kg.model import Link, Paper
+from kg.core.model import Link, Paper
 
 # CommonMark lets a backslash escape any ASCII punctuation; escaping all of it also defuses
 # Streamlit's own directives (":red[...]", ":material/x:", "$latex$") and entity references ("&lt;").

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from kg import settings
-from kg.facets import FacetTable
-from kg.model import Entry, Ref
-from kg.store import BUILD_FORMAT, Build, BuildMissing, load_build, read_manifest
-from kg.vocab import Vocabulary
+from kg.core import settings
+from kg.core.model import Entry, Ref
+from kg.core.store import BUILD_FORMAT, Build, BuildMissing, load_build, read_manifest
+from kg.core.vocab import Vocabulary
+from kg.search.facets import FacetTable
 
 SUGGESTIONS_SHOWN = 50
 _SPARQL_LOCK = threading.Lock()
@@ -33,12 +33,12 @@ TypeErrors. So SPARQL is parsed and run one query at a time; a query takes milli
 if TYPE_CHECKING:
     from pyoxigraph import Store
 
-    from kg.curate import CurationReport
-    from kg.export import Slice, SliceRdf
-    from kg.rdf import Namer
-    from kg.search import Searcher
-    from kg.sparql import SparqlResult
-    from kg.suggest import Suggestion
+    from kg.curation.curate import CurationReport
+    from kg.curation.suggest import Suggestion
+    from kg.rdf.export import Slice, SliceRdf
+    from kg.rdf.mapping import Namer
+    from kg.rdf.sparql import SparqlResult
+    from kg.search.search import Searcher
 
 
 def build_folder() -> Path:
@@ -112,9 +112,9 @@ def entries_by_ref() -> dict[str, Entry]:
 def _searcher(folder: str, stamp: str) -> Searcher:
     import torch
 
-    from kg.search import Searcher
+    from kg.search.search import Searcher
 
-    # One torch thread for good: the sessions are the concurrency. kg/embed.py drops to one thread per
+    # One torch thread for good: the sessions are the concurrency. ingest/embed.py drops to one thread per
     # query and then restores the count it found, which races between sessions; with two threads a
     # query on a busy 2-core machine took 500 ms instead of 10 ms.
     torch.set_num_threads(1)
@@ -134,33 +134,33 @@ def searcher() -> Searcher:
 
 @st.cache_resource(max_entries=1, show_spinner="Checking the list…")
 def _curation(folder: str, stamp: str) -> CurationReport:
-    from kg.curate import curate
+    from kg.curation.curate import curate
 
     return curate(_build(folder, stamp), settings.get_path("data_dir"))
 
 
 def curation_report() -> CurationReport:
-    """The curation report of the current build (kg/curate.py), made once per build."""
+    """The curation report of the current build (kg/curation/curate.py), made once per build."""
     folder = build_folder()
     return _curation(str(folder), build_stamp(folder))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _corrected(folder: str, stamp: str) -> tuple[str, str]:
-    from kg.fix import fix_list
+    from kg.curation.fix import fix_list
 
     return fix_list(_build(folder, stamp), _curation(folder, stamp))
 
 
 def corrected_list() -> tuple[str, str]:
-    """The corrected list's text and its unified diff against the list (kg/fix.py)."""
+    """The corrected list's text and its unified diff against the list (kg/curation/fix.py)."""
     folder = build_folder()
     return _corrected(str(folder), build_stamp(folder))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _list_lines(folder: str, stamp: str) -> tuple[tuple[str, ...], dict[int, str]]:
-    from kg.curate import read_list
+    from kg.curation.curate import read_list
 
     build = _build(folder, stamp)
     _, text = read_list(build)
@@ -172,7 +172,7 @@ def _list_lines(folder: str, stamp: str) -> tuple[tuple[str, ...], dict[int, str
 def _suggestions(folder: str, stamp: str, peers: tuple[tuple[str, bytes], ...]) -> list[Suggestion]:
     import tempfile
 
-    from kg.suggest import ListProfile, from_citations, from_peers, suggest
+    from kg.curation.suggest import ListProfile, from_citations, from_peers, suggest
 
     build = _build(folder, stamp)
     text = "\n".join(_list_lines(folder, stamp)[0])
@@ -208,7 +208,7 @@ def paper_of_line(line: int) -> str | None:
 
 @dataclass(frozen=True)
 class SliceDocument:
-    """A slice mapped to RDF (kg/export.py) with its triple count, ready to serialize."""
+    """A slice mapped to RDF (kg/rdf/export.py) with its triple count, ready to serialize."""
 
     rdf: SliceRdf
     triples: int
@@ -216,7 +216,7 @@ class SliceDocument:
 
 @st.cache_resource(max_entries=8, show_spinner="Mapping the slice to RDF…")
 def _slice(folder: str, stamp: str, chosen: Slice) -> SliceDocument:
-    from kg.export import slice_rdf
+    from kg.rdf.export import slice_rdf
 
     with _SPARQL_LOCK if chosen.construct is not None else nullcontext():
         rdf = slice_rdf(_build(folder, stamp), chosen, vocab=vocabulary())
@@ -231,33 +231,33 @@ def slice_document(chosen: Slice) -> SliceDocument:
 
 @st.cache_resource(max_entries=16, show_spinner="Writing the document…")
 def _document(folder: str, stamp: str, chosen: Slice, fmt: str) -> str:
-    from kg.export import serialize
+    from kg.rdf.export import serialize
 
     return serialize(_slice(folder, stamp, chosen).rdf, fmt, _build(folder, stamp), vocabulary())
 
 
 def document(chosen: Slice, fmt: str) -> str:
-    """A slice as a document of one of kg.export.FORMATS, written once per build, slice and format."""
+    """A slice as a document of one of kg.rdf.export.FORMATS, written once per build, slice and format."""
     folder = build_folder()
     return _document(str(folder), build_stamp(folder), chosen, fmt)
 
 
 @st.cache_resource(max_entries=1, show_spinner="Loading the graph into the SPARQL store…")
 def _sparql_store(folder: str, stamp: str) -> tuple[Store, Namer]:
-    from kg.rdf import rdf_quads
-    from kg.sparql import load_store
+    from kg.rdf.mapping import rdf_quads
+    from kg.rdf.sparql import load_store
 
     quads = rdf_quads(_build(folder, stamp), vocab=vocabulary())
     return load_store(quads), quads.namer
 
 
 def sparql(query: str, on_wait: Callable[[float], None] | None = None) -> SparqlResult:
-    """Run a read-only SPARQL query over the whole graph (kg/sparql.py refuses updates) within the bounds
+    """Run a read-only SPARQL query over the whole graph (kg/rdf/sparql.py refuses updates) within the bounds
     of the settings. The store is loaded once per build and shared; only the parse takes the lock, and the
     query runs in its own process, so one user's query never makes another's wait past its bounds.
     on_wait is called while it runs: a Streamlit call there lets a closed session or a stopping server
     stop the query at once."""
-    from kg.sparql import Bounds, query_form, query_store
+    from kg.rdf.sparql import Bounds, query_form, query_store
 
     folder = build_folder()
     store, namer = _sparql_store(str(folder), build_stamp(folder))
@@ -267,8 +267,8 @@ def sparql(query: str, on_wait: Callable[[float], None] | None = None) -> Sparql
 
 
 def construct_slice(query: str) -> Slice:
-    """The slice a CONSTRUCT query from the query box builds (kg/export.py), parsed under the SPARQL lock."""
-    from kg.export import construct_slice as parse_construct
+    """The slice a CONSTRUCT query from the query box builds (kg/rdf/export.py), parsed under the SPARQL lock."""
+    from kg.rdf.export import construct_slice as parse_construct
 
     with _SPARQL_LOCK:
         return parse_construct(query, "the query box")

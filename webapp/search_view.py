@@ -8,8 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from kg.facets import FacetTable, FilterError, Filters
-from kg.search import SearchResult
+from kg.search.facets import FacetTable, FilterError, Filters
+from kg.search.search import SearchResult
 from webapp import nav, resources
 from webapp.render import KIND_COLOURS, code, entry_ref, links_markdown, md, paper_badges
 from webapp.state import PAGE_SIZE, SearchState

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from kg.facets import FilterError, Filters, parse_years
+from kg.search.facets import FilterError, Filters, parse_years
 
 PAGE_SIZE = 20
 MAX_RESULTS = 200

@@ -1,6 +1,6 @@
-"""Curate: the curation report of the list (kg/curate.py): duplicate groups, defects and gaps, filterable,
+"""Curate: the curation report of the list (kg/curation/curate.py): duplicate groups, defects and gaps, filterable,
 each pointing at its list line (`?line=N` shows the list around it), and downloads of the corrected list
-(kg/fix.py), its diff and the JSON report."""
+(kg/curation/fix.py), its diff and the JSON report."""
 
 import json
 from pathlib import Path
@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kg.errors import UserError
-from kg.model import Ref
+from kg.core.errors import UserError
+from kg.core.model import Ref
 from webapp import nav, resources
 from webapp.render import code, md, show_user_error
 

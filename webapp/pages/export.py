@@ -1,14 +1,14 @@
 """Export: a slice of the graph (the current search, a node's neighbourhood, a SPARQL CONSTRUCT, or the
 whole graph) previewed and downloaded as Turtle, JSON-LD, N-Triples, RDF/XML, TriG, BibTeX or CSV
-(kg/export.py); and a read-only SPARQL box with a table of results (kg/sparql.py)."""
+(kg/rdf/export.py); and a read-only SPARQL box with a table of results (kg/rdf/sparql.py)."""
 
 import pandas as pd
 import streamlit as st
 from rdflib import Graph, URIRef
 
-from kg.errors import UserError
-from kg.export import around_slice, filter_slice, query_slice, whole_graph
-from kg.rdf import Namer, base_iri
+from kg.core.errors import UserError
+from kg.rdf.export import around_slice, filter_slice, query_slice, whole_graph
+from kg.rdf.mapping import Namer, base_iri
 from webapp import nav, resources, state
 from webapp.render import code, md, show_user_error
 

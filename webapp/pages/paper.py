@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 from rapidfuzz import fuzz, process
 
-from kg.errors import UserError
-from kg.graph import paper_node
+from ingest.graph import paper_node
+from kg.core.errors import UserError
 from webapp import graphview, nav, resources
 from webapp.neighbourhood import DEFAULT_TYPES, TYPE_COLOURS, neighbourhood
 from webapp.render import code, entry_ref, links_markdown, md, paper_badges, show_user_error

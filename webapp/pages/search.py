@@ -4,7 +4,7 @@ bookmarked, shared and reloaded."""
 
 import streamlit as st
 
-from kg.errors import UserError
+from kg.core.errors import UserError
 from webapp import nav, resources, state
 from webapp.render import md, show_user_error
 from webapp.search_view import FacetWidgets, result_card

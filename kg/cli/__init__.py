@@ -1,0 +1,1 @@
+"""The `tfkg` command line (main.py), a front end over the services."""

@@ -1,0 +1,77 @@
+"""What a list's heading says about the rows under it: which year they are from, and whether they are
+papers, datasets, metrics or something else (tools, news, contents, contributors).
+
+Pure functions of the heading's text; the rules are about words, never about one list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from kg.core.vocab import YEAR
+
+SectionKind = Literal["papers", "datasets", "metrics", "other"]
+
+# A heading made only of these words (and filler) holds no papers: "Tools & Libraries", "News 🔥",
+# "Table of Contents", "Star History", "How to Contribute", "Other Awesome Lists".
+NON_PAPER_WORDS = frozenset({
+    "content", "contents", "toc", "table", "index", "contributing", "contribute", "contribution",
+    "contributions", "contributor", "contributors", "license", "licence", "citation", "citations", "cite",
+    "citing", "bibtex", "acknowledgement", "acknowledgements", "acknowledgment", "acknowledgments",
+    "acknowledge", "thanks", "star", "stars", "history", "stargazers", "contact", "todo", "todos", "tool",
+    "tools", "toolkit", "toolkits", "toolbox", "toolboxes", "library", "libraries", "software", "slides",
+    "slide", "reference", "references", "news", "update", "updates", "changelog", "talk", "talks", "tutorial",
+    "tutorials", "course", "courses", "lecture", "lectures", "blog", "blogs", "podcast", "podcasts", "workshop",
+    "workshops", "challenge", "challenges", "competition", "competitions", "community", "related", "awesome",
+    "list", "lists", "repo", "repos", "repositories", "repository", "links", "link", "useful", "sponsor",
+    "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap",
+    "code", "codes", "implementation", "implementations", "plan", "plans",
+    "announcement", "announcements", "people", "group", "groups", "lab", "labs",
+})
+FILLER_WORDS = frozenset({
+    "and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our",
+    "we", "latest", "recent",
+})
+DATASET_WORDS = frozenset({
+    "dataset", "datasets", "database", "databases", "corpus", "corpora",
+})
+METRIC_WORDS = frozenset({
+    "metric", "metrics", "measure", "measures",
+})
+# A year heading names one year; these words make it a range ("Before 2020", "2019 and earlier").
+RANGE_WORDS = frozenset({
+    "before", "after", "earlier", "older", "prior", "pre", "since", "until", "till", "previous", "past",
+    "beyond", "later", "below", "above", "early", "and", "or", "to", "onwards",
+})
+MAX_YEAR_HEADING_WORDS = 4
+
+
+def heading_words(title: str) -> list[str]:
+    """Lowercase words of a heading, without emoji and punctuation."""
+    return re.findall(r"[a-z0-9]+", title.lower())
+
+
+def heading_year(title: str) -> int | None:
+    """The one year a heading stands for ("2023", "### 2021 papers", "Year 2020"), or None when it names
+    none, several, or a range ("Before 2020", "2019-2021", "Pre-2018")."""
+    years = YEAR.findall(title)
+    if len(years) != 1 or re.search(r"[<>≤≥~]|\d\s*[-–—+]\s*(?:\d|$)", title):
+        return None
+    words = heading_words(title)
+    if len(words) > MAX_YEAR_HEADING_WORDS or any(word in RANGE_WORDS for word in words):
+        return None
+    return int(years[0])
+
+
+def section_kind(title: str) -> SectionKind:
+    """What the rows under a heading are: datasets, metrics, other (not papers) or papers."""
+    words = heading_words(title)
+    if any(word in DATASET_WORDS for word in words) or words[-1:] == ["data"]:  # "Instruction data"
+        return "datasets"
+    if any(word in METRIC_WORDS for word in words):
+        return "metrics"
+    content = [word for word in words if word not in FILLER_WORDS and not word.isdigit()]
+    if content and all(word in NON_PAPER_WORDS for word in content):
+        return "other"
+    return "papers"

@@ -1,0 +1,78 @@
+"""What a URL in a list points to: arXiv (with its id), CVF open access, IEEE, ACM, OpenReview,
+a GitHub or GitLab repository, a Hugging Face space, a project page, or something else."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from kg.core.model import Link, LinkColumn, LinkKind
+
+ARXIV_ID = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    re.IGNORECASE,
+)
+BARE_URL = re.compile(r"https?://[^\s<>\"'\]\[|`]+", re.IGNORECASE)
+
+HOST_KINDS: tuple[tuple[str, LinkKind], ...] = (
+    ("openaccess.thecvf.com", "cvf"),
+    ("ieeexplore.ieee.org", "ieee"),
+    ("dl.acm.org", "acm"),
+    ("openreview.net", "openreview"),
+    ("gitlab.com", "gitlab"),
+    ("huggingface.co", "huggingface"),
+    *((host, "publisher") for host in (
+        "link.springer.com", "ecva.net", "aaai.org", "ojs.aaai.org", "ijcai.org", "papers.nips.cc",
+        "proceedings.neurips.cc", "proceedings.mlr.press", "aclanthology.org", "isca-speech.org",
+        "sciencedirect.com", "onlinelibrary.wiley.com", "nature.com", "science.org", "bmva.org", "mdpi.com",
+        "semanticscholar.org", "doi.org", "researchgate.net", "pubs.acs.org", "jmlr.org", "iopscience.iop.org",
+        "diglib.eg.org", "dblp.org", "paperswithcode.com",
+    )),
+)
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv id in an abs/pdf/html URL, without its version: ".../pdf/2301.03786v2.pdf" -> "2301.03786"."""
+    match = ARXIV_ID.search(url)
+    return match.group("id") if match else None
+
+
+def clean_url(url: str) -> str:
+    """Strip what a sentence or broken markdown leaves around a URL: trailing punctuation and
+    a closing parenthesis that has no opening one in the URL."""
+    url = url.strip().strip("<>")
+    while url and url[-1] in ".,;:)]}*" and not (url[-1] == ")" and url.count("(") >= url.count(")")):
+        url = url[:-1]
+    return url
+
+
+def classify(url: str, column: LinkColumn) -> LinkKind:
+    """The kind of a URL; an unknown host counts as a project page when written in a project column."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if arxiv_id(url):
+        return "arxiv"
+    for suffix, kind in HOST_KINDS:
+        if host == suffix or host.endswith("." + suffix):
+            if kind == "huggingface" and not parts.path.startswith("/spaces/"):
+                return "other"
+            return kind
+    if host == "github.com":
+        segments = [s for s in parts.path.split("/") if s]
+        return "github" if len(segments) >= 2 else "other"
+    if host.endswith("github.io") or column == "project":
+        return "project"
+    return "other"
+
+
+def make_link(url: str, label: str, column: LinkColumn) -> Link:
+    """A classified Link from a URL as written."""
+    url = clean_url(url)
+    kind = classify(url, column)
+    return Link(url=url, label=label.strip(), column=column, kind=kind, arxiv_id=arxiv_id(url))
+
+
+def link_key(url: str) -> str:
+    """A URL compared loosely: no scheme, no "www.", no trailing slash or ".git", lowercase."""
+    key = url.lower().split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    return key.removesuffix(".git")

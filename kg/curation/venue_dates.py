@@ -1,0 +1,74 @@
+"""When a venue took place, and whether a paper's arXiv id contradicts its venue.
+
+Reads `data/venue_months.toml` (the usual month of each venue family, and a grace period). Answers
+one question for curation: is "CVPR2022" plausible for a paper whose arXiv id says November 2022?
+An arXiv id "YYMM.NNNNN" (or "archive/YYMMNNN") dates the paper's first version.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.core.errors import UserError
+from kg.core.model import Venue
+
+VENUE_MONTHS_FILE = "venue_months.toml"
+NEW_ARXIV_ID = re.compile(r"^(\d\d)(\d\d)\.\d{4,5}$")
+OLD_ARXIV_ID = re.compile(r"^[a-z\-]+(?:\.[A-Z]{2})?/(\d\d)(\d\d)\d{3}$")
+
+
+@dataclass(frozen=True)
+class VenueMonths:
+    """The usual month of each venue family; grace: months a paper may appear on arXiv after it."""
+
+    months: dict[str, int]
+    grace: int = 3
+
+    @classmethod
+    def load(cls, data_dir: Path) -> VenueMonths:
+        """Read `venue_months.toml` from a data folder."""
+        path = data_dir / VENUE_MONTHS_FILE
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise UserError(f"{path}: cannot read venue months ({error}); restore it from data/") from error
+        return cls({str(k): int(v) for k, v in table.get("months", {}).items()}, int(table.get("grace_months", 3)))
+
+
+def arxiv_month(arxiv_id: str) -> tuple[int, int] | None:
+    """(year, month) of an arXiv id's first version: "2211.12194" -> (2022, 11); None when not an id."""
+    match = NEW_ARXIV_ID.match(arxiv_id) or OLD_ARXIV_ID.match(arxiv_id)
+    if not match:
+        return None
+    yy, mm = int(match.group(1)), int(match.group(2))
+    return (2000 + yy if yy < 90 else 1900 + yy), mm
+
+
+def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> str | None:
+    """Why a venue contradicts the arXiv id's date, or None when it does not (or cannot be told).
+
+    A preprint venue must name the arXiv year; a conference or journal must not come more than the grace
+    period before the paper first appeared on arXiv. Workshops are not checked.
+    """
+    if venue.year is None or not arxiv_id or venue.kind == "workshop":
+        return None  # workshop papers often reach arXiv long after, as extended versions
+    posted = arxiv_month(arxiv_id)
+    if posted is None:
+        return None
+    year, month = posted
+    if venue.kind == "preprint":
+        # An id's month is its announcement's: a paper sent in the last days of December gets January's.
+        if year != venue.year and not (month == 1 and venue.year == year - 1):
+            return f"preprint venue says {venue.year} but arXiv id {arxiv_id} dates it {year}-{month:02d}"
+        return None
+    venue_month = months.months.get(venue.family or "", 12)
+    months_after = (year - venue.year) * 12 + (month - venue_month)
+    if months_after > months.grace:
+        return (
+            f"venue {venue.raw or venue.label} (usually month {venue_month}) is {months_after} months before "
+            f"arXiv id {arxiv_id} first appeared ({year}-{month:02d})"
+        )
+    return None

@@ -1,0 +1,1 @@
+"""Search over a build: query understanding, facets, and dense + BM25 ranking fused (search.py)."""

@@ -1,0 +1,182 @@
+"""Query understanding: which concepts, venues, years and datasets a search query names.
+
+Reads: the query text and the vocabulary. Writes nothing. "one shot", "oneshot" and "One-Shot" all
+name the concept one-shot; "CVPR 2023", "cvpr2023" and "CVPR'23" name a venue and a year; "2020-2022"
+a year range; "HDTF" a dataset. These become soft constraints: they boost and explain results,
+while explicit filters (kg/search/facets.py) are the hard ones. Venue and year words are removed from the
+text that dense and BM25 retrieval see, since paper texts do not contain them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from kg.core.vocab import Vocabulary, alias_key, normalise_text
+
+MAX_QUERY_CHARS = 500
+"""Longer queries are cut here (at a word boundary): the model reads at most 256 word pieces anyway."""
+
+YEAR_WORD = r"(?:19[5-9]\d|20\d\d)"
+YEAR_SPAN = re.compile(rf"(?<![\w'])({YEAR_WORD})(?:\s*(?:-|–|to|\.\.)\s*({YEAR_WORD}))?(?!\w)")
+GLUED_YEAR = re.compile(rf"(?<=[a-z])(?:({YEAR_WORD})|'(\d\d))$", re.IGNORECASE)
+FULL_YEAR = re.compile(rf"({YEAR_WORD})|'(\d\d)")
+NEGATION = r"(?:not|no|without|except|excluding|instead\s+of|rather\s+than|other\s+than)"
+FUZZY_CUTOFF = 90
+"""rapidfuzz score above which a query word is taken as a misspelt concept label ("difusion")."""
+
+
+@dataclass(frozen=True)
+class ConceptMention:
+    """A concept the query names, and the query words that named it."""
+
+    id: str
+    label: str
+    words: str
+
+
+@dataclass(frozen=True)
+class QueryIntent:
+    """What a query asks for.
+
+    raw: the query as given (control characters removed, cut to MAX_QUERY_CHARS); text: what dense and
+    lexical retrieval see (raw without venue and year words, and without what it excludes);
+    concepts/venues/datasets: what it names;
+    years: a year or a range it names, as (first, last); notes: what was changed in the query, for the user.
+    """
+
+    raw: str
+    text: str
+    concepts: tuple[ConceptMention, ...] = ()
+    venues: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    datasets: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.raw
+
+    @property
+    def constraints(self) -> tuple[str, ...]:
+        """The soft constraints as the `matched` explanation names them: concept labels, venues, the
+        year (or range) and dataset ids."""
+        years = ()
+        if self.years:
+            first, last = self.years
+            years = (str(first) if first == last else f"{first}-{last}",)
+        return (*(c.label for c in self.concepts), *self.venues, *years, *self.datasets)
+
+
+def clean_query(query: str) -> tuple[str, tuple[str, ...]]:
+    """The query without control characters and extra spaces, cut to MAX_QUERY_CHARS; and notes."""
+    notes = []
+    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in query)
+    if cleaned != query:
+        notes.append("control characters in the query were ignored")
+    cleaned = " ".join(cleaned.split())
+    if len(cleaned) > MAX_QUERY_CHARS:
+        cut = cleaned[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or cleaned[:MAX_QUERY_CHARS]
+        notes.append(f"the query was cut from {len(cleaned)} to {len(cut)} characters")
+        cleaned = cut
+    return cleaned, tuple(notes)
+
+
+def _year(match: re.Match[str]) -> int:
+    return int(match.group(1)) if match.group(1) else 2000 + int(match.group(2))
+
+
+def _venue_at(tokens: list[str], start: int, vocab: Vocabulary) -> tuple[str, int, int | None] | None:
+    """The venue family named by the tokens from start (up to 3 words, longest first), how many tokens
+    it takes (with a year written after it: "CVPR 2023"), and that year or one glued to it ("cvpr2023").
+
+    A short lowercase alias that is also an English word ("tip", "mm") counts only with a year."""
+    for size in (3, 2, 1):
+        if start + size > len(tokens):
+            continue
+        phrase = " ".join(tokens[start:start + size])
+        glued = GLUED_YEAR.search(phrase)
+        body = phrase[: glued.start()] if glued else phrase
+        family = vocab.venue_family(body) if alias_key(body) else None
+        if family is None:
+            continue
+        year = _year(glued) if glued else None
+        taken = size
+        following = FULL_YEAR.fullmatch(tokens[start + size]) if start + size < len(tokens) else None
+        if year is None and following:
+            year, taken = _year(following), size + 1
+        if len(alias_key(body)) >= 4 or not body.islower() or year is not None:
+            return family.id, taken, year
+    return None
+
+
+def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = lambda word: False) -> QueryIntent:
+    """Read the concepts, venues, years and datasets a query names (see the module docstring).
+
+    is_known: whether a word occurs in the indexed texts; such a word is never taken as a misspelling."""
+    raw, notes = clean_query(query)
+    tokens = raw.split()
+    venues: list[str] = []
+    years: tuple[int, int] | None = None
+    kept: list[str] = []
+    index = 0
+    while index < len(tokens):
+        venue = _venue_at(tokens, index, vocab)
+        if venue is None:
+            kept.append(tokens[index])
+            index += 1
+            continue
+        family, taken, year = venue
+        venues.append(family)
+        if year is not None and years is None:
+            years = (year, year)
+        index += taken
+    text = " ".join(kept)
+    span = YEAR_SPAN.search(text)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2) or span.group(1))
+        years = years or (min(first, last), max(first, last))
+        text = " ".join((text[: span.start()] + " " + text[span.end():]).split())
+    text, negated = _drop_negated(text, vocab)
+    notes += tuple(f"'{phrase}' was left out: tfkg does not search for what a query excludes" for phrase in negated)
+    concepts = _concepts(text, vocab, is_known)
+    datasets = tuple(vocab.datasets_in(text))
+    return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes)
+
+
+def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
+    """The text without what it excludes ("instead of audio", "without lip sync": a concept's words,
+    else one word), and those phrases: what a query excludes must not boost the papers that have it."""
+    spellings = [r"[\W_]*".join(re.escape(word) for word in words.split()) for _, words in vocab.find_concepts(text)]
+    excluded = "|".join([*sorted(spellings, key=len, reverse=True), r"[\w'-]+"])
+    dropped = []
+    while match := re.search(rf"(?<!\w){NEGATION}\s+(?:{excluded})(?![\w'-])", text, re.IGNORECASE):
+        dropped.append(match.group(0))
+        text = " ".join((text[: match.start()] + " " + text[match.end():]).split())
+    return text, tuple(dropped)
+
+
+def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> tuple[ConceptMention, ...]:
+    """Concepts named exactly (any label or spelling variant), then misspelt single words that are
+    not words of the indexed texts ("difusion", but not "motion" for emotion)."""
+    found: dict[str, ConceptMention] = {}
+    for concept_id, words in vocab.find_concepts(text):
+        found.setdefault(concept_id, ConceptMention(concept_id, vocab.concept_label(concept_id), words))
+    covered = {word for mention in found.values() for word in mention.words.split()}
+    labels = {
+        normalise_text(term): c.id
+        for c in vocab.concepts.values() for term in (c.label, *c.alt_labels)
+        if len(normalise_text(term)) >= 5 and " " not in normalise_text(term)
+    }
+    for word in normalise_text(text).split():
+        if len(word) < 5 or word in covered or is_known(word):
+            continue
+        match = process.extractOne(word, list(labels), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if match and labels[match[0]] not in found:
+            concept = vocab.concepts[labels[match[0]]]
+            found[concept.id] = ConceptMention(concept.id, concept.label, word)
+    return tuple(found.values())
