@@ -51,6 +51,11 @@ TITLE_HEADER_WORDS = frozenset({"title", "work", "works", "method", "methods", "
 DATASET_HEADER_WORDS = frozenset({"benchmark", "benchmarks", "dataset", "datasets"})
 PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
 
+# The markdown links of a cell's source text, where a fix must rewrite that text in place (markdown-it
+# parses links but gives no positions): a link, and a link whose target is itself a link (broken).
+MARKDOWN_LINK = re.compile(r"!?\[(?P<label>[^\[\]]*)\]\((?P<url>[^()\s]*)\)")
+NESTED_LINK = re.compile(r"\[(?P<label>[^\[\]]*)\]\(\s*\[(?P<first>[^\[\]\s]+)\]\((?P<second>[^()\s]+)\)\s*\)")
+
 SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 

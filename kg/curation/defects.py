@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from kg.core.headings import heading_year
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
-from kg.core.rows import PLACEHOLDER_LABEL, TableRow, table_row
+from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, PLACEHOLDER_LABEL, TableRow, table_row
 from kg.core.vocab import PLACEHOLDERS, alias_key, normalise_text, title_similarity
 from kg.curation.duplicates import DuplicateGroup
 from kg.curation.venue_dates import VenueMonths, date_conflict
@@ -53,8 +53,6 @@ FETCHED_TITLE_MATCH = 75.0
 MIN_SLUG_WORDS = 4
 CVF_SLUG = re.compile(r"^[^_]+_(?P<title>.+)_[A-Za-z]+_\d{4}_paper$")
 CVF_VENUE = re.compile(r"/content[/_](?P<family>[A-Za-z]+?)_?(?P<year>\d{4})(?P<workshop>W?)/")
-NESTED_LINK = re.compile(r"\]\(\s*\[")
-WELL_FORMED_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()\s]*\)")
 NOISE = (
     (re.compile(r"^\s*([^\s:]+)\s*:\s*\1\s*:", re.IGNORECASE), "repeated prefix"),
     # Not before a colon: published titles write "MobileVLM : A Fast ..." (judged on the corpus lists).
@@ -220,7 +218,7 @@ def _what(link: Link) -> str:
 
 def stray_bracket(cell: str) -> int | None:
     """The index in a cell of a closing bracket that nothing opens ("...3D Control]"), if any."""
-    blanked = WELL_FORMED_LINK.sub(lambda m: " " * len(m.group(0)), cell)
+    blanked = MARKDOWN_LINK.sub(lambda m: " " * len(m.group(0)), cell)
     blanked = re.sub(r"`[^`]*`|https?://\S+", lambda m: " " * len(m.group(0)), blanked)
     for opening, closing in ("[]", "()"):
         depth = 0
@@ -273,7 +271,7 @@ def _placeholders(file: str, line: int, raw: str, lines: Sequence[str], dash_is_
     cells = [(row.role(i) or f"column {i + 1}", cell) for i, cell in enumerate(row.cells)] if row else [("row", raw)]
     found = []
     for column, cell in cells:
-        labels = [label for label in re.findall(r"\[([^\[\]]*)\]\(", cell) if PLACEHOLDER_LABEL.search(label)]
+        labels = [m.group("label") for m in MARKDOWN_LINK.finditer(cell) if PLACEHOLDER_LABEL.search(m.group("label"))]
         if cell.strip().lower() in PLACEHOLDERS and not dash_is_empty:
             found.append(f"{column}: {cell.strip()!r}")
         elif labels:

@@ -31,18 +31,16 @@ from typing import Any
 
 from kg.core.links import BARE_URL, arxiv_id, classify, clean_url, link_key
 from kg.core.model import CODE_HOSTS, DatasetEntry, Entry, ParsedList
-from kg.core.rows import TableRow, join_row, split_row, table_row
+from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, TableRow, join_row, split_row, table_row
 from kg.core.store import Build
 from kg.core.vocab import PLACEHOLDERS
 from kg.curation.curate import CurationReport, read_list
-from kg.curation.defects import NESTED_LINK, Defect, clean_title, link_matches_title, stray_bracket
+from kg.curation.defects import Defect, clean_title, link_matches_title, stray_bracket
 from kg.curation.duplicates import DuplicateGroup
 from kg.curation.linkcheck import link_key as link_key_of
 
 MERGED_COLUMNS = ("paper", "code", "project", "dataset", "keywords")
 KEPT = "kept"  # the kind of a Change that leaves a duplicate row in place for a person to decide
-NESTED = re.compile(r"\[(?P<label>[^\[\]]*)\]\(\s*\[(?P<first>[^\[\]\s]+)\]\((?P<second>[^()\s]+)\)\s*\)")
-MARKDOWN_LINK = re.compile(r"\[(?P<label>[^\[\]]*)\]\((?P<url>[^()\s]+)\)")
 
 
 @dataclass(frozen=True)
@@ -175,6 +173,11 @@ class _Editor:
 # -- duplicates ------------------------------------------------------------------------------------
 
 
+def _links(text: str) -> list[re.Match[str]]:
+    """The links of a cell's text that lead somewhere (not images, not empty targets)."""
+    return [m for m in MARKDOWN_LINK.finditer(text) if m.group("url") and not m.group(0).startswith("!")]
+
+
 def _is_empty(cell: str) -> bool:
     return not cell.strip() or cell.strip().lower() in PLACEHOLDERS
 
@@ -227,8 +230,8 @@ def _fill_cell(editor: _Editor, keep: int, role: str, donor: TableRow, donor_lin
         if role != "code":
             return cells, ""
         # Other code links (an official and an author's repository) are all worth keeping.
-        known = {link_key(m.group("url")) for i in columns for m in MARKDOWN_LINK.finditer(cells[i])}
-        extra = [m.group(0) for v in values for m in MARKDOWN_LINK.finditer(v) if link_key(m.group("url")) not in known]
+        known = {link_key(m.group("url")) for i in columns for m in _links(cells[i])}
+        extra = [m.group(0) for v in values for m in _links(v) if link_key(m.group("url")) not in known]
         if not extra:
             return cells, ""
         cells[columns[0]] = ", ".join([cells[columns[0]], *dict.fromkeys(extra)])
@@ -275,8 +278,8 @@ def _fix_markdown(editor: _Editor, line: int, entry: Entry | None) -> None:
     current = editor.lines[line - 1]
     if current is None:
         return
-    nested = NESTED.search(current)
-    if nested and NESTED_LINK.search(current):
+    nested = NESTED_LINK.search(current)
+    if nested:
         title = entry.title if entry else ""
         agreeing = [url for url in (nested.group("first"), nested.group("second"))
                     if link_matches_title(url, title) is not False]
@@ -312,11 +315,11 @@ def _move_code_links(row: TableRow) -> tuple[list[str], str]:
     """Code-column links that are not code: dropped when the paper column has the same URL, else moved to
     an empty project column."""
     cells = list(row.cells)
-    paper_urls = {link_key(m.group("url")) for i in row.cells_of("paper") for m in MARKDOWN_LINK.finditer(cells[i])}
+    paper_urls = {link_key(m.group("url")) for i in row.cells_of("paper") for m in _links(cells[i])}
     project = [i for i in row.cells_of("project") if _is_empty(cells[i])]
     done = []
     for index in row.cells_of("code"):
-        for match in MARKDOWN_LINK.finditer(cells[index]):
+        for match in _links(cells[index]):
             url = match.group("url")
             if _is_code_host(url):
                 continue
