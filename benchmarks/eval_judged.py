@@ -77,10 +77,13 @@ def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
     return {"dense": dense, "bm25": bm25, "hybrid": hybrid}
 
 
-def by_paper(build_dir: Path, grades: dict[str, float]) -> dict[str, float]:
+def paper_of_line(build_dir: Path) -> dict[int, str]:
+    """The paper each list line of a build is a row of."""
+    return {Ref.parse(ref).line: paper.id for paper in load_build(build_dir).papers for ref in paper.entries}
+
+
+def by_paper(paper_of: dict[int, str], grades: dict[str, float]) -> dict[str, float]:
     """Line grades as paper grades (a paper listed twice takes its better line's grade)."""
-    build = load_build(build_dir)
-    paper_of = {Ref.parse(ref).line: paper.id for paper in build.papers for ref in paper.entries}
     found: dict[str, float] = {}
     for line, grade in grades.items():
         paper = paper_of.get(int(line))
@@ -92,6 +95,7 @@ def by_paper(build_dir: Path, grades: dict[str, float]) -> dict[str, float]:
 def evaluate(build_dir: Path, qrels: list[dict[str, Any]]) -> dict[str, Any]:
     searcher = Searcher.load(build_dir)
     runs = rankers(searcher)
+    paper_of = paper_of_line(build_dir)
     per_split: dict[str, dict[str, dict[str, float]]] = {}
     for split in sorted({q["split"] for q in qrels}):
         chosen = [q for q in qrels if q["split"] == split]
@@ -99,7 +103,7 @@ def evaluate(build_dir: Path, qrels: list[dict[str, Any]]) -> dict[str, Any]:
         for name in RANKERS:
             ndcg, recall = [], []
             for q in chosen:
-                grades = by_paper(build_dir, q["grades"])
+                grades = by_paper(paper_of, q["grades"])
                 ranked = runs[name](q["query"])
                 ndcg.append(ndcg_at(ranked, grades))
                 recall.append(recall_at(ranked, grades))

@@ -175,8 +175,7 @@ def _suggestions(folder: str, stamp: str, peers: tuple[tuple[str, bytes], ...]) 
     from kg.curation.suggest import ListProfile, from_citations, from_peers, suggest
 
     build = _build(folder, stamp)
-    text = "\n".join(_list_lines(folder, stamp)[0])
-    profile = ListProfile(build.parsed, text.splitlines(), vocabulary())
+    profile = ListProfile(build.parsed, _list_lines(folder, stamp)[0], vocabulary())
     with tempfile.TemporaryDirectory() as temp:
         paths = []
         for name, data in peers:

@@ -16,19 +16,22 @@ from kg.core.errors import UserError
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+IN_CHECKOUT = (PROJECT_ROOT / "data" / "venues.toml").is_file()
+"""Whether tfkg runs from a checkout (its data/ folder beside the code) rather than an installed package."""
+
+
 def _data_dir() -> Path:
     """The vocabularies, shapes and bundled list: a checkout's data/ folder, else the package data
     (`tfkg_data`, the same files installed with tfkg)."""
-    checkout = PROJECT_ROOT / "data"
-    if (checkout / "venues.toml").is_file():
-        return checkout
+    if IN_CHECKOUT:
+        return PROJECT_ROOT / "data"
     return Path(str(files("tfkg_data").joinpath("venues.toml"))).parent  # a folder of plain files once installed
 
 
 def _user_dir() -> Path:
     """Where builds and caches go: a checkout's data/ folder, else $XDG_DATA_HOME/tfkg
     (~/.local/share/tfkg) when tfkg is installed as a package."""
-    if (PROJECT_ROOT / "data" / "venues.toml").is_file():
+    if IN_CHECKOUT:
         return PROJECT_ROOT / "data"
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "tfkg"
 

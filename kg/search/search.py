@@ -218,19 +218,18 @@ class Searcher:
         masks += [self.table.mask(Filters(datasets=(d,))) for d in intent.datasets]
         return list(zip(intent.constraints, masks, strict=True))
 
-    def coverage(self, intent: QueryIntent) -> tuple[np.ndarray, np.ndarray, int]:
-        """Per paper: the share of the query's soft constraints it meets, how many it meets, and how many
-        there are. Papers meeting all of them rank first, whatever ranks them within."""
+    def coverage(self, intent: QueryIntent) -> tuple[np.ndarray, np.ndarray, list[tuple[str, np.ndarray]]]:
+        """Per paper: the share of the query's soft constraints it meets and how many it meets; and the
+        constraints, each with the papers meeting it. Papers meeting all of them rank first."""
         constraints = self._constraint_masks(intent)
         met = np.zeros(len(self.papers), dtype=np.float32)
         for _, mask in constraints:
             met += mask
-        return (met / len(constraints) if constraints else met), met, len(constraints)
+        return (met / len(constraints) if constraints else met), met, constraints
 
     def _ranked(self, intent: QueryIntent, filters: Filters, allowed: np.ndarray, top: int) -> SearchResponse:
         count = len(self.papers)
-        constraints = self._constraint_masks(intent)
-        coverage, met, _ = self.coverage(intent)
+        coverage, met, constraints = self.coverage(intent)
         dense_rank = np.full(count, np.inf)
         similarity = np.zeros(count, dtype=np.float32)
         lexical_rank = np.full(count, np.inf)
