@@ -9,18 +9,22 @@ folders, offline: titles only, and with the summaries as an `--arxiv-snapshot`. 
 
 Every ranker gets the same query handling: the query is understood once (kg/search/query.py: venue and year
 words and negations taken out, concepts, venues, years and datasets found), dense and BM25 rank the
-understood text, and every ranker puts the papers that meet all the query's constraints first.
+understood text, and every ranker puts the papers that meet every venue, year and dataset the query names
+first. What the concepts add (their share in the score, complete matches first for a query of keywords)
+is the hybrid ranker's own.
 
     python benchmarks/eval_judged.py                 # both modes, dev and test
-    python benchmarks/eval_judged.py --split test --mode summaries
+    python benchmarks/eval_judged.py --split dev --keep /tmp/judged-builds   # reuse the builds when tuning
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from statistics import mean
 from typing import Any
@@ -31,7 +35,6 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.eval_search import K, ndcg_at, recall_at  # noqa: E402
 from ingest.pipeline import IngestOptions, ingest  # noqa: E402
 from kg.core.model import Ref  # noqa: E402
 from kg.core.store import load_build  # noqa: E402
@@ -41,6 +44,21 @@ from kg.search.search import Searcher  # noqa: E402
 JUDGED = ROOT / "benchmarks" / "judged"
 LIST = ROOT / "data" / "awesome-talking-face-generation.md"
 RANKERS = ("dense", "bm25", "hybrid")
+K = 10
+
+
+def ndcg_at(ranked: Sequence[str], grades: dict[str, float], k: int = K) -> float:
+    """Normalised discounted cumulative gain with gains 2^grade - 1."""
+    dcg = sum((2 ** grades.get(pid, 0) - 1) / math.log2(i + 2) for i, pid in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def recall_at(ranked: Sequence[str], grades: dict[str, float], k: int = K) -> float:
+    """Share of the relevant papers (grade above 0) found in the first k."""
+    relevant = {pid for pid, grade in grades.items() if grade > 0}
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
 def load_qrels(split: str | None) -> list[dict[str, Any]]:
@@ -53,11 +71,11 @@ def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
     ids = [paper.id for paper in searcher.papers]
 
     def ordered(query: str, scores: np.ndarray) -> list[str]:
-        intent = understand(query, searcher.vocab, searcher.lexical.knows)
-        coverage, _, constraints = searcher.coverage(intent)
-        complete = coverage >= 1.0 if constraints else np.zeros(len(ids), dtype=bool)
-        order = np.lexsort((-scores, ~complete))
-        return [ids[row] for row in order[:K] if scores[row] > 0 or complete[row]]
+        without_concepts = replace(understand(query, searcher.vocab, searcher.lexical.knows), concepts=())
+        _, _, constraints = searcher.coverage(without_concepts)
+        tier = searcher.tiers(without_concepts, constraints)
+        order = np.lexsort((-scores, -tier))
+        return [ids[row] for row in order[:K] if scores[row] > 0 or tier[row]]
 
     def dense(query: str) -> list[str]:
         text = understand(query, searcher.vocab, searcher.lexical.knows).text or query
@@ -112,7 +130,10 @@ def evaluate(build_dir: Path, qrels: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def build(folder: Path, snapshot: Path | None) -> Path:
+    """The bundled list built into folder, titles only or with the summaries (kept if already there)."""
     target = folder / ("with-summaries" if snapshot else "titles-only")
+    if (target / "manifest.json").exists():
+        return target
     ingest(IngestOptions(LIST, target, ROOT / "data", folder / "cache", progress=False, offline=True,
                          arxiv_snapshot=snapshot))
     return target
@@ -122,12 +143,14 @@ def build(folder: Path, snapshot: Path | None) -> Path:
 @click.option("--split", type=click.Choice(["dev", "test"]), help="Only one half of the queries.")
 @click.option("--mode", type=click.Choice(["titles", "summaries", "both"]), default="both", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-def main(split: str | None, mode: str, as_json: bool) -> None:
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
+              help="Build into this folder and reuse the builds found there (default: a temporary folder).")
+def main(split: str | None, mode: str, as_json: bool, keep: Path | None) -> None:
     """Build, search and score."""
     qrels = load_qrels(split)
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as temp:
-        folder = Path(temp)
+        folder = keep or Path(temp)
         if mode in ("titles", "both"):
             results["titles only"] = evaluate(build(folder, None), qrels)
         if mode in ("summaries", "both"):

@@ -53,7 +53,8 @@ from kg.search.facets import Filters  # noqa: E402
 from kg.search.search import Searcher  # noqa: E402
 
 BUNDLED_LIST = ROOT / "data" / "awesome-talking-face-generation.md"
-QUERIES = [json.loads(line)["query"] for line in (ROOT / "benchmarks" / "queries.jsonl").read_text().splitlines()]
+JUDGED_QUERIES = ROOT / "benchmarks" / "judged" / "qrels.jsonl"
+QUERIES = [json.loads(line)["query"] for line in JUDGED_QUERIES.read_text(encoding="utf-8").splitlines() if line]
 FILTERS = Filters(years=(2021, 2023), has_code=True)
 NO_FILTERS = Filters()
 

@@ -331,7 +331,7 @@ def test_a_construct_file_exports_its_graph(bundled_build: Path, tmp_path: Path)
 
 @pytest.mark.slow
 def test_a_query_slice_exports_the_top_papers_in_rank_order(bundled_build: Path) -> None:
-    result = run("--build", str(bundled_build), "NeRF talking head", "--top", "3", "--format", "csv")
+    result = run("--build", str(bundled_build), "radiance field portraits", "--top", "3", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 3

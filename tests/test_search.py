@@ -15,6 +15,7 @@ from ingest.index import IndexStale
 from kg.core.errors import UserError
 from kg.core.vocab import Vocabulary
 from kg.search.facets import FilterError, Filters, filter_papers
+from kg.search.query import understand
 from kg.search.search import Searcher, SearchResponse
 
 
@@ -28,6 +29,28 @@ def test_papers_meeting_every_query_concept_come_before_the_others(searcher: Sea
     assert complete[:2] == [True, True]
     assert complete == sorted(complete, reverse=True)
     assert set(response.results[0].matched) == {"one-shot", "emotion"}
+
+
+def test_a_query_of_keywords_ranks_papers_meeting_more_of_its_concepts_first(searcher: Searcher) -> None:
+    response = searcher.search("3dmm emotion one-shot", top=40)
+    assert response.intent is not None and response.intent.is_keywords
+    met = [sum(result.matched.values()) for result in response.results]
+    assert met[0] == 2 and met == sorted(met, reverse=True)
+
+
+def test_a_concept_named_in_passing_only_adds_to_the_score(searcher: Searcher) -> None:
+    sentence = understand("turn a written script into a video of an avatar reading it aloud", searcher.vocab)
+    keyword = understand("avatar", searcher.vocab)
+    assert [c.id for c in sentence.concepts] == [c.id for c in keyword.concepts] == ["avatar"]
+    assert not sentence.is_keywords and keyword.is_keywords
+    assert searcher.tiers(sentence, searcher.coverage(sentence)[2]).max() == 0
+    assert searcher.tiers(keyword, searcher.coverage(keyword)[2]).max() == 1
+
+
+def test_papers_meeting_the_venue_and_year_of_a_query_come_before_its_concepts(searcher: Searcher) -> None:
+    response = searcher.search("lip sync CVPR 2022", top=20)
+    at_venue = [result.matched["CVPR"] and result.matched["2022"] for result in response.results]
+    assert at_venue == sorted(at_venue, reverse=True) and at_venue[0]
 
 
 def test_explanations_say_which_concepts_and_words_matched(searcher: Searcher) -> None:

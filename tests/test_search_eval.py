@@ -1,37 +1,42 @@
-"""The relevance evaluation (benchmarks/eval_search.py) on the bundled build: hybrid ranking beats dense
-alone and BM25 alone, and the metrics behave as defined."""
+"""The judged relevance benchmark (benchmarks/eval_judged.py) on the bundled build: its metrics follow
+their definitions, and on the dev half of the judged queries (the half ranking is tuned on) hybrid search
+stays ahead of dense and BM25 ranking given the same query handling. The test half is for reports only."""
 
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-from kg.search.search import Searcher
 
 from .conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def evaluation() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_search", ROOT / "benchmarks" / "eval_search.py")
+    spec = importlib.util.spec_from_file_location("eval_judged", ROOT / "benchmarks" / "eval_judged.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_hybrid_beats_dense_and_bm25_on_the_judged_queries(evaluation: ModuleType, searcher: Searcher) -> None:
-    queries = evaluation.load_queries(evaluation.QUERIES)
-    assert len(queries) >= 20 and {q["kind"] for q in queries} == {"keyword", "question", "paraphrase", "venue_year"}
-    summary = evaluation.evaluate(searcher, queries)["summary"]["all"]
-    for metric in ("ndcg", "recall"):
-        assert summary["hybrid"][metric] > max(summary["dense"][metric], summary["bm25"][metric])
+def test_the_judged_set_has_two_halves_of_every_kind(evaluation: ModuleType) -> None:
+    dev, test = evaluation.load_qrels("dev"), evaluation.load_qrels("test")
+    assert len(dev) + len(test) >= 120
+    assert {q["kind"] for q in dev} == {q["kind"] for q in test} == {"keyword", "need", "question", "constraint"}
+    assert not {q["query"] for q in dev} & {q["query"] for q in test}
+
+
+def test_hybrid_leads_dense_and_bm25_on_the_dev_queries(evaluation: ModuleType, bundled_build: Path) -> None:
+    scores = evaluation.evaluate(bundled_build, evaluation.load_qrels("dev"))["dev"]
+    assert scores["hybrid"]["ndcg"] >= 0.68  # 0.708 when measured (titles only, as this offline build is)
+    assert scores["hybrid"]["ndcg"] >= max(scores["dense"]["ndcg"], scores["bm25"]["ndcg"]) + 0.05
 
 
 def test_ndcg_and_recall_follow_their_definitions(evaluation: ModuleType) -> None:
-    grades = {"a": 2, "b": 1}
+    grades = {"a": 2.0, "b": 1.0}
     assert evaluation.ndcg_at(["a", "b"], grades) == 1.0
     assert evaluation.ndcg_at(["x", "y"], grades) == 0.0
     assert 0 < evaluation.ndcg_at(["b", "a"], grades) < 1

@@ -59,6 +59,18 @@ def test_what_a_query_excludes_is_left_out(vocab: Vocabulary) -> None:
     assert [c.id for c in understand("nerf without lip sync", vocab).concepts] == ["nerf"]
 
 
+@pytest.mark.parametrize(("query", "keywords"), [
+    ("nerf lip sync 2023", True),  # venue and year words are not content words
+    ("one-shot diffusion emotion", True),
+    ("emotion talking faces", False),  # "talking faces" is no concept: the query asks for more than emotion
+    ("which papers use a diffusion model?", True),  # question words are not content words
+    ("controlling the emotion of a speaker in a generated video", False),
+    ("faces that speak", False),  # no concept
+])
+def test_a_query_made_of_its_concepts_is_a_query_of_keywords(query: str, keywords: bool, vocab: Vocabulary) -> None:
+    assert understand(query, vocab).is_keywords is keywords
+
+
 def test_control_characters_are_ignored_with_a_note(vocab: Vocabulary) -> None:
     intent = understand("talking\x00 face\x1b[31m\tnerf\r\n", vocab)
     assert intent.raw == "talking face [31m nerf"
