@@ -85,8 +85,9 @@ def check_graph_iri(iri: str) -> URIRef:
 
 def session(read_retries: int) -> requests.Session:
     """A session that retries 429 and 5xx answers (and read_retries broken reads) with doubling waits, at most
-    `http_retries` times; a store that refuses the connection is reported at once. PUT and POST are retried too: a graph PUT twice is the same graph, and adding the same
-    triples twice adds nothing (RDF graphs are sets); a query changes nothing."""
+    `http_retries` times; a store that refuses the connection is reported at once. PUT and POST are retried
+    too: a graph PUT twice is the same graph, adding the same triples twice adds nothing (RDF graphs are
+    sets), and a query changes nothing."""
     retries = int(settings.get_number("http_retries"))
     retry = Retry(total=retries, connect=0, read=read_retries, status=retries, backoff_factor=0.5,
                   status_forcelist=RETRY_STATUSES, allowed_methods=None, raise_on_status=False)
