@@ -41,7 +41,7 @@ QUERIES = {
     "entries in the provenance graph": f"""SELECT ?paper ?line WHERE {{ GRAPH <{PROVENANCE}> {{
         ?paper prov:wasDerivedFrom ?entry }} ?entry tfkg:line ?line }}""",
     "years as typed literals": "SELECT DISTINCT ?year WHERE { ?paper schema:datePublished ?year }",
-    "a redeclared prefix": "PREFIX paper: <https://elsewhere.example/> SELECT ?p WHERE { paper:2211.12194 ?p ?o }",
+    "a redeclared prefix": "PREFIX paper: <https://tfkg.example.org/concept/> SELECT ?p ?o WHERE { paper:nerf ?p ?o }",
     "an ASK that holds": 'ASK { ?c skos:prefLabel "NeRF"@en }',
     "an ASK that fails": 'ASK { ?c skos:prefLabel "NeRF" }',
     "a CONSTRUCT": """CONSTRUCT { ?c skos:broader ?b ; skos:prefLabel ?l }
@@ -240,3 +240,17 @@ def test_a_query_past_the_time_bound_is_abandoned_with_a_clear_error(
 def test_store_options_are_checked(options: tuple[str, ...], message: str, bundled_build: Path) -> None:
     result = tfkg("export", *options, "--build", str(bundled_build))
     assert result.exit_code == 1 and message in result.stderr
+
+
+def test_the_apps_sparql_box_asks_the_store(store: str, app_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.app_helpers import assert_no_traceback, open_page
+
+    loaded = tfkg("export", "--type", "concept", "--to-store", f"{store}/store", "--graph", GRAPH,
+                  "--build", str(app_build))
+    assert loaded.exit_code == 0
+    remote(monkeypatch, store)
+    app = open_page("export")
+    app.text_area(key="sparql_query").input(f"SELECT ?c WHERE {{ GRAPH <{GRAPH}> {{ ?c a skos:Concept }} }} LIMIT 5")
+    next(b for b in app.get("form_submit_button") if b.form_id == "sparql").click().run()
+    assert_no_traceback(app)
+    assert len(app.dataframe[-1].value) == 5  # the build has no such graph: only the store can answer

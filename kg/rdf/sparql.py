@@ -14,7 +14,7 @@ milliseconds (figures in docs/rdf.md, from benchmarks/rdf_bench.py).
 
 When the setting sparql_endpoint (TFKG_SPARQL_ENDPOINT) names a triple store's SPARQL endpoint, `run_sparql`
 asks that store instead (over the SPARQL 1.1 Protocol, kg/rdf/store_client.py), after the same checks, and
-reads its answer into the same `SparqlResult`: that one test in `run_sparql` is where the two paths part.
+reads its answer into the same `SparqlResult`: `query_graph` is the one place where the two paths part.
 """
 
 from __future__ import annotations
@@ -329,11 +329,25 @@ def run_sparql(build: Build, query: str, *, vocab: Vocabulary | None = None, bas
     setting sparql_endpoint (TFKG_SPARQL_ENDPOINT) names a triple store, over the graph loaded there
     (`tfkg export --to-store`), the build then giving nothing but its name."""
     form = query_form(query)  # refuse updates, SERVICE calls and syntax errors before mapping or sending
+
+    def loaded() -> tuple[ox.Store, Namer]:
+        quads = rdf_quads(build, vocab=vocab, base=base)
+        return load_store(quads), quads.namer
+
+    return query_graph(query, form, loaded, bounds, base=base)
+
+
+def query_graph(query: str, form: QueryForm, local: Callable[[], tuple[ox.Store, Namer]], bounds: Bounds | None = None,
+                *, base: str | None = None, on_wait: Callable[[float], None] | None = None) -> SparqlResult:
+    """Run a checked query (`query_form` gave its form) over the whole graph: at the triple store the setting
+    sparql_endpoint names when it is set, else in process over the store local() gives (the build's graph
+    loaded by `load_store`, and its namer). This is the one place where the two paths part; on_wait is only
+    called in process (a store's answer is bounded by the HTTP wait)."""
     endpoint = settings.get("sparql_endpoint")
     if endpoint:
         return query_endpoint(endpoint, query, Namer(base_iri(base)), form, bounds)
-    quads = rdf_quads(build, vocab=vocab, base=base)
-    return query_store(load_store(quads), query, quads.namer, bounds, form)
+    store, namer = local()
+    return query_store(store, query, namer, bounds, form, on_wait)
 
 
 def query_endpoint(endpoint: str, query: str, namer: Namer, form: QueryForm,
