@@ -12,9 +12,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -254,3 +257,49 @@ def test_the_apps_sparql_box_asks_the_store(store: str, app_build: Path, monkeyp
     next(b for b in app.get("form_submit_button") if b.form_id == "sparql").click().run()
     assert_no_traceback(app)
     assert len(app.dataframe[-1].value) == 5  # the build has no such graph: only the store can answer
+
+
+@contextmanager
+def busy_store(busy: int) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A Graph Store endpoint on 127.0.0.1 that answers its first `busy` requests with 503 (Retry-After: 0)
+    and the rest with 204; (its URL, the headers of each request it got)."""
+    seen: list[dict[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_PUT(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(dict(self.headers))
+            self.send_response(503 if len(seen) <= busy else 204)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/store", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_busy_store_is_asked_again_and_never_sees_the_semantic_scholar_key(
+        bundled_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("S2_API_KEY", "s2-secret-key")
+    monkeypatch.setenv("TFKG_HTTP_RETRIES", "2")
+    with busy_store(busy=2) as (url, seen):
+        loaded = tfkg("export", "--type", "venue", "--to-store", url, "--graph", GRAPH, "--replace",
+                      "--build", str(bundled_build))
+    assert loaded.exit_code == 0, loaded.output
+    assert len(seen) == 3 and seen[-1]["Content-Type"] == "application/n-triples; charset=utf-8"
+    assert not any("s2-secret-key" in value for headers in seen for value in headers.values())
+    with busy_store(busy=3) as (url, seen):
+        loaded = tfkg("export", "--type", "venue", "--to-store", url, "--graph", GRAPH, "--replace",
+                      "--build", str(bundled_build))
+    assert loaded.exit_code == 1 and len(seen) == 3
+    assert f"refused loading <{GRAPH}>: HTTP 503 Service Unavailable" in loaded.stderr

@@ -452,7 +452,7 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         type_slice,
         whole_graph,
     )
-    from kg.rdf.store_client import check_graph_iri
+    from kg.rdf.store_client import check_graph_iri, check_url
 
     filters = filters_from_options(**filter_values)
     chosen_kinds = [name for name, given in (("QUERY or filters", bool(query) or not filters.is_empty),
@@ -467,6 +467,9 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
     store_options = store_options_given(click.get_current_context(), to_store)
     if store_options:
         raise UserError(store_options)
+    graph = None if graph_iri is None else check_graph_iri(graph_iri)
+    if to_store is not None:
+        check_url(to_store, "--to-store")
     inputs, folders = protected_paths(build_dir)
     if output is not None:
         check_output_path(output, inputs, folders)
@@ -495,7 +498,6 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         chosen = whole_graph()
     try:
         if to_store is not None:
-            graph = None if graph_iri is None else check_graph_iri(graph_iri)
             loaded, validation = export_to_store(build, chosen, to_store, graph=graph, replace=replace,
                                                  check=validate)
             if validation is not None:

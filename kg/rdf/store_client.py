@@ -71,7 +71,8 @@ def check_url(url: str, what: str) -> str:
     """An absolute http(s) URL, else a StoreError naming `what` it was for."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"{what} {redacted(url)!r} is not an http(s) URL, like http://127.0.0.1:7878/store")
+        raise StoreError(f"{what} {redacted(url)!r} is not an http(s) URL, like http://127.0.0.1:7878/store "
+                         "(or /query for TFKG_SPARQL_ENDPOINT)")
     return url
 
 
