@@ -57,7 +57,10 @@ WAIT_SLICE = 0.25
 """Seconds between the checks a caller's on_wait makes while a bounded query runs."""
 COUNT_EVERY = 0.2
 """Seconds between the counts a bounded query's child reports once past the row bound."""
-SPARQL_JSON = "application/sparql-results+json"
+RESULT_PARSERS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
+"""The media types of SELECT and ASK answers asked of a store, most wanted first -> rdflib's result parsers."""
+GRAPH_PARSERS = {NTRIPLES: "nt", "text/turtle": "turtle", "application/rdf+xml": "xml"}
+"""The same for CONSTRUCT and DESCRIBE answers -> rdflib's RDF parsers."""
 FORMS: dict[str, QueryForm] = {
     "SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
 }
@@ -357,17 +360,18 @@ def query_endpoint(endpoint: str, query: str, namer: Namer, form: QueryForm,
     HTTP wait (the answer must be in within it) and the row bound cuts the answer as in process; the memory
     bound is the store's to keep, as is which graphs make a query's default graph."""
     bounds = bounds or Bounds.from_settings()
-    accept = SPARQL_JSON if form in ("SELECT", "ASK") else NTRIPLES
+    parsers = RESULT_PARSERS if form in ("SELECT", "ASK") else GRAPH_PARSERS
+    accept = ", ".join(f"{media};q={1 - rank / 10:g}" for rank, media in enumerate(parsers))  # in order of preference
     media, body = ask(endpoint, _with_prefixes(query, namer), accept, bounds.seconds)
-    if media != accept:
+    if media not in parsers:
         raise SparqlError(f"the SPARQL endpoint {redacted(endpoint)} answered in {media or 'an unnamed format'}, "
-                          f"not the {accept} asked for")
+                          f"not one of those asked for ({', '.join(parsers)})")
     notes = [f"answered by the triple store at {redacted(endpoint)} (TFKG_SPARQL_ENDPOINT)"]
     if form in ("CONSTRUCT", "DESCRIBE"):
-        items: list[Any] = list(_parsed(lambda: Graph().parse(data=body.decode("utf-8"), format="nt"), endpoint))
+        items: list[Any] = list(_parsed(lambda: Graph().parse(data=body, format=parsers[media]), endpoint))
         variables: tuple[str, ...] = ()
     else:
-        answer = _parsed(lambda: Result.parse(io.BytesIO(body), format="json"), endpoint)
+        answer = _parsed(lambda: Result.parse(io.BytesIO(body), format=parsers[media]), endpoint)
         if form == "ASK":
             return _result(form, namer, (), [answer.askAnswer], notes)
         variables = _variable_order(query, tuple(str(v) for v in answer.vars or ()))
@@ -381,8 +385,8 @@ def query_endpoint(endpoint: str, query: str, namer: Namer, form: QueryForm,
 def _with_prefixes(query: str, namer: Namer) -> str:
     """The query with a PREFIX for each of the export's prefixes it does not declare (a store knows none), put
     before its first line so that the line numbers of the store's syntax errors are the query's own."""
-    declared = {name.lower() for name in re.findall(r"\bPREFIX\s+([^\s:]*):", query, re.IGNORECASE)}
-    missing = [f"PREFIX {name}: <{iri}>" for name, iri in namer.prefixes().items() if name.lower() not in declared]
+    declared = set(re.findall(r"\bPREFIX\s+([^\s:]*):", query, re.IGNORECASE))  # prefix names are case-sensitive
+    missing = [f"PREFIX {name}: <{iri}>" for name, iri in namer.prefixes().items() if name not in declared]
     return " ".join([*missing, query])
 
 
