@@ -464,9 +464,9 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         raise UserError("--hops goes with --around NODE_ID")
     if top is not None and not query:
         raise UserError("--top goes with a QUERY (filters alone export every paper that passes them)")
-    store_options = store_options_given(click.get_current_context(), to_store)
-    if store_options:
-        raise UserError(store_options)
+    problem = store_option_problem(click.get_current_context(), to_store)
+    if problem:
+        raise UserError(problem)
     graph = None if graph_iri is None else check_graph_iri(graph_iri)
     if to_store is not None:
         check_url(to_store, "--to-store")
@@ -520,7 +520,7 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         click.echo(f"tfkg: wrote {where}: {chosen.description}, {triples}{result.papers} papers", err=True)
 
 
-def store_options_given(context: click.Context, to_store: str | None) -> str | None:
+def store_option_problem(context: click.Context, to_store: str | None) -> str | None:
     """What is wrong with the store options of `tfkg export`, if anything: --to-store sends N-Triples to a
     store, so it takes no --format or --output, and --graph, --replace and --add need it."""
     given = {name for name in ("fmt", "output", "graph_iri", "replace")
