@@ -186,6 +186,15 @@ def test_a_slice_replaces_then_adds_to_a_named_graph(
     assert {str(g) for (g,) in named.rows} == {GRAPH}  # nothing went to the default or provenance graphs
 
 
+def test_a_validated_slice_is_checked_before_it_is_loaded(
+        store: str, build: Build, bundled_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = tfkg("export", "--around", "2211.12194", "--validate", "--to-store", f"{store}/store", "--graph", GRAPH,
+                  "--build", str(bundled_build))
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.stderr.splitlines()[0] == "tfkg: 1 hop around paper/2211.12194 conforms to the SHACL shapes"
+    assert triples_in(GRAPH, monkeypatch, store, build) > 0
+
+
 def test_an_unreachable_store_is_a_clear_error(bundled_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loaded = tfkg("export", "--to-store", f"{CLOSED_PORT_URL}/store", "--build", str(bundled_build))
     assert loaded.exit_code == 1

@@ -550,6 +550,8 @@ def sparql(query_or_file: str, fmt: str, timeout: float | None, max_rows: int | 
     QUERY_OR_FILE is the query text, or a file that holds it. The default graph is the knowledge
     graph with its provenance. The export's prefixes are predefined (schema, skos, prov, cito,
     dcterms, owl, rdfs, xsd, tfkg, paper, concept, dataset, venue, metric, author). Updates are refused.
+    With TFKG_SPARQL_ENDPOINT set, the triple store it names answers instead (load it with
+    `tfkg export --to-store`).
 
     \b
     Examples:
