@@ -136,9 +136,9 @@ def load(store: str, quads: Quads, *, graph: URIRef | None = None, replace: bool
 
 
 def ask(endpoint: str, query: str, accept: str, seconds: float) -> tuple[str, bytes]:
-    """POST a query to a SPARQL 1.1 Protocol endpoint (Oxigraph: http://HOST:7878/query), asking for the
-    `accept` media type; (the answer's media type, its body), read within `seconds` of wall time. A query
-    that takes longer is abandoned (the store may go on working on it until its own timeout)."""
+    """POST a query to a SPARQL 1.1 Protocol endpoint (Oxigraph: http://HOST:7878/query) with `accept` as its
+    Accept header; (the answer's media type, its body), read within `seconds` of wall time. A query that
+    takes longer is abandoned (the store may go on working on it until its own timeout)."""
     check_url(endpoint, "TFKG_SPARQL_ENDPOINT")
     client = session(read_retries=0)  # a read timeout is the time bound, not a fault to retry
     deadline = time.monotonic() + seconds
@@ -155,6 +155,8 @@ def ask(endpoint: str, query: str, accept: str, seconds: float) -> tuple[str, by
                 if time.monotonic() > deadline:
                     raise _too_slow(endpoint, seconds)
         except requests.RequestException as error:
+            if _timed_out(error):
+                raise _too_slow(endpoint, seconds) from None
             raise StoreError(f"the SPARQL endpoint {redacted(endpoint)} broke off its answer: {_reason(error)}") \
                 from None
     return response.headers.get("Content-Type", "").split(";")[0].strip(), b"".join(chunks)
@@ -166,12 +168,19 @@ def _send(client: requests.Session, method: str, url: str, store: str, timeout: 
     try:
         return client.request(method, url, timeout=timeout, **kwargs)  # type: ignore[arg-type]
     except requests.ConnectionError as error:
-        if isinstance(getattr(error.args[0] if error.args else None, "reason", None), ReadTimeoutError):
-            raise _too_slow(store, timeout[1]) from None  # the retries gave up on a read timeout
+        if _timed_out(error):
+            raise _too_slow(store, timeout[1]) from None
         raise StoreError(f"cannot reach the triple store at {redacted(store)} ({_reason(error)}); is it running? "
                          "(start one with `oxigraph serve --location DIR`)") from None
     except requests.Timeout:
         raise _too_slow(store, timeout[1]) from None
+
+
+def _timed_out(error: requests.RequestException) -> bool:
+    """Whether a requests error is a read timeout (requests reports one as a ConnectionError once urllib3's
+    retries give up on it, or while a streamed body is read)."""
+    cause = error.args[0] if error.args else None
+    return isinstance(error, requests.Timeout) or isinstance(getattr(cause, "reason", cause), ReadTimeoutError)
 
 
 def _too_slow(store: str, seconds: float) -> StoreError:
