@@ -37,6 +37,7 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TFKG_ARXIV_API_URL", CLOSED_PORT_URL + "/api/query")
     monkeypatch.setenv("TFKG_S2_API_URL", CLOSED_PORT_URL + "/graph/v1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("TFKG_SPARQL_ENDPOINT", raising=False)  # queries run over the build unless a test says
 
 
 @pytest.fixture(scope="session")

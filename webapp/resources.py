@@ -255,14 +255,14 @@ def sparql(query: str, on_wait: Callable[[float], None] | None = None) -> Sparql
     of the settings. The store is loaded once per build and shared; only the parse takes the lock, and the
     query runs in its own process, so one user's query never makes another's wait past its bounds.
     on_wait is called while it runs: a Streamlit call there lets a closed session or a stopping server
-    stop the query at once."""
-    from kg.rdf.sparql import Bounds, query_form, query_store
+    stop the query at once. With TFKG_SPARQL_ENDPOINT set, the triple store it names answers instead."""
+    from kg.rdf.sparql import Bounds, query_form, query_graph
 
     folder = build_folder()
-    store, namer = _sparql_store(str(folder), build_stamp(folder))
     with _SPARQL_LOCK:
         form = query_form(query)
-    return query_store(store, query, namer, Bounds.from_settings(), form, on_wait)
+    return query_graph(query, form, lambda: _sparql_store(str(folder), build_stamp(folder)), Bounds.from_settings(),
+                       on_wait=on_wait)
 
 
 def construct_slice(query: str) -> Slice:

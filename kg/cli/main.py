@@ -407,11 +407,20 @@ def app(context: click.Context, port: int, host: str) -> None:
                    "stdout. Never the list being read, nor a file in the build or cache folder.")
 @click.option("--validate", is_flag=True,
               help="Check the slice against the SHACL shapes (data/shapes.ttl) first; write nothing if it fails.")
+@click.option("--to-store", metavar="URL",
+              help="Load the slice into a triple store's SPARQL 1.1 Graph Store endpoint (Oxigraph: "
+                   "http://127.0.0.1:7878/store) instead of writing a document.")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="With --to-store: load the whole slice into this named graph [default: the knowledge into the "
+                   "default graph, provenance into its named graphs, as in TriG].")
+@click.option("--replace/--add", default=False, show_default="--add",
+              help="With --to-store: replace the graphs loaded (HTTP PUT), or add to what they hold (HTTP POST).")
 @build_option
 @user_errors
 def export_command(query: tuple[str, ...], top: int | None, around: str | None, hops: int | None,
                    node_type: str | None, construct: Path | None, fmt: str, output: Path | None, validate: bool,
-                   build_dir: Path, **filter_values: Any) -> None:
+                   to_store: str | None, graph_iri: str | None, replace: bool, build_dir: Path,
+                   **filter_values: Any) -> None:
     """Export a slice of the knowledge graph as RDF in standard vocabularies (schema.org, SKOS,
     CiTO, PROV; see docs/rdf.md), or its papers as BibTeX or CSV.
 
@@ -426,6 +435,8 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
       tfkg export --around 2211.12194 --hops 2 --format trig -o sadtalker.trig --validate
       tfkg export --type concept --format nt
       tfkg export --construct with-code.rq --format csv
+      tfkg export --to-store http://127.0.0.1:7878/store --replace
+      tfkg export --keyword nerf --to-store http://127.0.0.1:7878/store --graph https://example.org/nerf
     """
     from kg.cli.search import filters_from_options
     from kg.core.output import check_output_path, write_output
@@ -434,12 +445,14 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         NonConforming,
         around_slice,
         construct_slice,
+        export_to_store,
         filter_slice,
         query_slice,
         run_export,
         type_slice,
         whole_graph,
     )
+    from kg.rdf.store_client import check_graph_iri, check_url
 
     filters = filters_from_options(**filter_values)
     chosen_kinds = [name for name, given in (("QUERY or filters", bool(query) or not filters.is_empty),
@@ -451,6 +464,12 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         raise UserError("--hops goes with --around NODE_ID")
     if top is not None and not query:
         raise UserError("--top goes with a QUERY (filters alone export every paper that passes them)")
+    problem = store_option_problem(click.get_current_context(), to_store)
+    if problem:
+        raise UserError(problem)
+    graph = None if graph_iri is None else check_graph_iri(graph_iri)
+    if to_store is not None:
+        check_url(to_store, "--to-store")
     inputs, folders = protected_paths(build_dir)
     if output is not None:
         check_output_path(output, inputs, folders)
@@ -478,6 +497,13 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
     else:
         chosen = whole_graph()
     try:
+        if to_store is not None:
+            loaded, validation = export_to_store(build, chosen, to_store, graph=graph, replace=replace,
+                                                 check=validate)
+            if validation is not None:
+                click.echo(f"tfkg: {chosen.description} conforms to the SHACL shapes", err=True)
+            click.echo(f"tfkg: {chosen.description}: {loaded.describe()}", err=True)
+            return
         result = run_export(build, chosen, fmt, check=validate)
     except NonConforming as error:
         click.echo(error.validation.report, err=True)
@@ -492,6 +518,18 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
         where = write_output(output, result.text, inputs, folders)
         triples = "" if result.triples is None else f"{result.triples} triples, "
         click.echo(f"tfkg: wrote {where}: {chosen.description}, {triples}{result.papers} papers", err=True)
+
+
+def store_option_problem(context: click.Context, to_store: str | None) -> str | None:
+    """What is wrong with the store options of `tfkg export`, if anything: --to-store sends N-Triples to a
+    store, so it takes no --format or --output, and --graph, --replace and --add need it."""
+    given = {name for name in ("fmt", "output", "graph_iri", "replace")
+             if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE}
+    if to_store is not None and given & {"fmt", "output"}:
+        return "--to-store loads the slice into the store; it takes no --format or --output"
+    if to_store is None and given & {"graph_iri", "replace"}:
+        return "--graph, --replace and --add go with --to-store URL"
+    return None
 
 
 @main.command()
@@ -512,6 +550,8 @@ def sparql(query_or_file: str, fmt: str, timeout: float | None, max_rows: int | 
     QUERY_OR_FILE is the query text, or a file that holds it. The default graph is the knowledge
     graph with its provenance. The export's prefixes are predefined (schema, skos, prov, cito,
     dcterms, owl, rdfs, xsd, tfkg, paper, concept, dataset, venue, metric, author). Updates are refused.
+    With TFKG_SPARQL_ENDPOINT set, the triple store it names answers instead (load it with
+    `tfkg export --to-store`).
 
     \b
     Examples:

@@ -75,7 +75,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("s2_interval", "TFKG_S2_INTERVAL", "1",
                 "Seconds between Semantic Scholar requests (its published rate: one request per second)."),
         Setting("http_timeout", "TFKG_HTTP_TIMEOUT", "15",
-                "Seconds to wait for an API response before retrying it."),
+                "Seconds to wait for an API (or triple store) response before retrying it."),
         Setting("max_list_mb", "TFKG_MAX_LIST_MB", "50",
                 "Largest list file read, in megabytes (the bundled list is 0.05 MB); a larger one is refused."),
         Setting("sparql_timeout", "TFKG_SPARQL_TIMEOUT", "10",
@@ -84,8 +84,13 @@ SETTINGS: dict[str, Setting] = {
                 "Rows (or triples) a SPARQL answer may hold (CLI --max-rows); the rest are only counted."),
         Setting("sparql_memory_mb", "TFKG_SPARQL_MEMORY_MB", "2048",
                 "Megabytes of memory a SPARQL query's process may use; past them it is stopped."),
+        Setting("sparql_endpoint", "TFKG_SPARQL_ENDPOINT", "",
+                "A triple store's SPARQL 1.1 query endpoint (like http://127.0.0.1:7878/query) that `tfkg sparql`, "
+                "the app and the API ask instead of the build, once `tfkg export --to-store` has loaded the graph "
+                "there; empty: queries run in process over the build."),
         Setting("http_retries", "TFKG_HTTP_RETRIES", "3",
-                "Retries of an API request after a timeout, 429 or 5xx (each wait doubles; Retry-After is honoured)."),
+                "Retries of an API (or triple store) request after a timeout, 429 or 5xx (each wait doubles; "
+                "Retry-After is honoured)."),
     )
 }
 

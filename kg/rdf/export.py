@@ -1,7 +1,8 @@
 """`tfkg export`: a slice of the knowledge graph as RDF, or the papers of a slice as BibTeX or CSV.
 
 Reads: a build (and, for a CONSTRUCT slice, the query; for a query slice, the ids the search found).
-Writes nothing: returns the document as text; the CLI writes it atomically.
+Writes nothing: returns the document as text; the CLI writes it atomically. Or loads the slice into a
+triple store (`export_to_store`, over the SPARQL 1.1 Graph Store HTTP Protocol: kg/rdf/store_client.py).
 
 Slices (`Slice`; each names its nodes, kg/rdf/mapping.py adds their entries and code and the edges between them):
   whole graph   every node and edge
@@ -37,6 +38,7 @@ from kg.rdf.bibliography import citation_keys, to_bibtex, to_csv
 from kg.rdf.mapping import Namer, Quads, base_iri, jsonld_context, rdf_quads
 from kg.rdf.shacl import Validation, load_shapes, validate
 from kg.rdf.sparql import load_store, query_form, query_store
+from kg.rdf.store_client import Loaded, load
 from kg.search.facets import Filters, filter_papers
 
 if TYPE_CHECKING:
@@ -272,16 +274,35 @@ def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool = False, vo
     if fmt in PAPER_FORMATS and not check and chosen.construct is None:
         papers = slice_papers(build, chosen)
         return ExportResult(fmt, serialize_papers(papers, fmt, build, vocab, namer), None, len(papers), None)
-    rdf = slice_rdf(build, chosen, vocab=vocab, base=namer.base)
-    graph = rdf.quads.graph()
-    validation = validate(graph, load_shapes(data_dir)) if check else None
-    if validation is not None and not validation.conforms:
-        raise NonConforming(validation, data_dir)
+    rdf, graph, validation = checked_rdf(build, chosen, check=check, vocab=vocab, data_dir=data_dir, base=namer.base)
     if fmt in PAPER_FORMATS:
         text = serialize_papers(rdf.papers, fmt, build, vocab, namer)
     else:
         text = serialize_rdf(rdf.quads, fmt, graph)
     return ExportResult(fmt, text, len(graph), len(rdf.papers), validation)
+
+
+def checked_rdf(build: Build, chosen: Slice, *, check: bool, vocab: Vocabulary, data_dir: Path,
+                base: str | None = None) -> tuple[SliceRdf, Graph, Validation | None]:
+    """A slice's RDF, its triples as one rdflib Graph, and when check is set its validation against the
+    SHACL shapes of data_dir: a non-conforming slice raises NonConforming."""
+    rdf = slice_rdf(build, chosen, vocab=vocab, base=base)
+    graph = rdf.quads.graph()
+    validation = validate(graph, load_shapes(data_dir)) if check else None
+    if validation is not None and not validation.conforms:
+        raise NonConforming(validation, data_dir)
+    return rdf, graph, validation
+
+
+def export_to_store(build: Build, chosen: Slice, store: str, *, graph: URIRef | None = None, replace: bool = False,
+                    check: bool = False, data_dir: Path | None = None) -> tuple[Loaded, Validation | None]:
+    """Load a slice into a triple store's Graph Store Protocol endpoint (kg/rdf/store_client.py), validated
+    first when check is set (nothing is sent if it does not conform): into the named graph `graph`, or
+    when None the knowledge into the default graph and provenance into its named graphs. replace: the
+    graphs then hold only this slice; else it is added to what they hold."""
+    data_dir = data_dir or settings.get_path("data_dir")
+    rdf, _, validation = checked_rdf(build, chosen, check=check, vocab=Vocabulary.load(data_dir), data_dir=data_dir)
+    return load(store, rdf.quads, graph=graph, replace=replace), validation
 
 
 def export(build: Build, chosen: Slice, fmt: str, *, vocab: Vocabulary | None = None, base: str | None = None) -> str:

@@ -11,6 +11,10 @@ The query is first parsed with rdflib's SPARQL parser, which gives its form, ref
 syntax errors. It then runs on pyoxigraph's engine over an in-memory store: on a graph 100 times
 the bundled one, rdflib's own engine takes about a second per query where pyoxigraph takes
 milliseconds (figures in docs/rdf.md, from benchmarks/rdf_bench.py).
+
+When the setting sparql_endpoint (TFKG_SPARQL_ENDPOINT) names a triple store's SPARQL endpoint, `run_sparql`
+asks that store instead (over the SPARQL 1.1 Protocol, kg/rdf/store_client.py), after the same checks, and
+reads its answer into the same `SparqlResult`: `query_graph` is the one place where the two paths part.
 """
 
 from __future__ import annotations
@@ -36,13 +40,15 @@ from rdflib import Literal as RdfLiteral
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node
+from rdflib.query import Result
+from rdflib.term import Node, Variable
 
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.store import Build
 from kg.core.vocab import Vocabulary
-from kg.rdf.mapping import Namer, Quads, jsonld_context, rdf_quads
+from kg.rdf.mapping import Namer, Quads, base_iri, jsonld_context, rdf_quads
+from kg.rdf.store_client import NTRIPLES, ask, redacted
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 OutputFormat = Literal["table", "json", "csv"]
@@ -51,6 +57,10 @@ WAIT_SLICE = 0.25
 """Seconds between the checks a caller's on_wait makes while a bounded query runs."""
 COUNT_EVERY = 0.2
 """Seconds between the counts a bounded query's child reports once past the row bound."""
+RESULT_PARSERS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
+"""The media types of SELECT and ASK answers asked of a store, most wanted first -> rdflib's result parsers."""
+GRAPH_PARSERS = {NTRIPLES: "nt", "text/turtle": "turtle", "application/rdf+xml": "xml"}
+"""The same for CONSTRUCT and DESCRIBE answers -> rdflib's RDF parsers."""
 FORMS: dict[str, QueryForm] = {
     "SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
 }
@@ -177,9 +187,7 @@ def query_store(store: ox.Store, query: str, namer: Namer, bounds: Bounds | None
         return _result(form, namer, variables, items, notes)
     variables, items, total, complete = _bounded(store, query, namer, form, bounds, on_wait)
     if not complete:
-        what = "rows" if form == "SELECT" else "triples"
-        notes.append(f"cut at {len(items):,} {what} (the row bound); the full answer has at least {total:,} "
-                     f"{what}, counted for up to {bounds.seconds:g} s")
+        notes.append(_cut_note(form, len(items), f"at least {total:,}") + f", counted for up to {bounds.seconds:g} s")
     return _result(form, namer, variables, items, notes)
 
 
@@ -320,10 +328,79 @@ def _child(sender: Any, store: ox.Store, query: str, namer: Namer, form: QueryFo
 
 def run_sparql(build: Build, query: str, *, vocab: Vocabulary | None = None, base: str | None = None,
                bounds: Bounds | None = None) -> SparqlResult:
-    """Run a read-only SPARQL query over the whole graph of a build, within bounds when given."""
-    form = query_form(query)  # refuse updates and syntax errors before mapping a large graph
-    quads = rdf_quads(build, vocab=vocab, base=base)
-    return query_store(load_store(quads), query, quads.namer, bounds, form)
+    """Run a read-only SPARQL query over the whole graph of a build, within bounds when given; or, when the
+    setting sparql_endpoint (TFKG_SPARQL_ENDPOINT) names a triple store, over the graph loaded there
+    (`tfkg export --to-store`), the build then giving nothing but its name."""
+    form = query_form(query)  # refuse updates, SERVICE calls and syntax errors before mapping or sending
+
+    def loaded() -> tuple[ox.Store, Namer]:
+        quads = rdf_quads(build, vocab=vocab, base=base)
+        return load_store(quads), quads.namer
+
+    return query_graph(query, form, loaded, bounds, base=base)
+
+
+def query_graph(query: str, form: QueryForm, local: Callable[[], tuple[ox.Store, Namer]], bounds: Bounds | None = None,
+                *, base: str | None = None, on_wait: Callable[[float], None] | None = None) -> SparqlResult:
+    """Run a checked query (`query_form` gave its form) over the whole graph: at the triple store the setting
+    sparql_endpoint names when it is set, else in process over the store local() gives (the build's graph
+    loaded by `load_store`, and its namer). This is the one place where the two paths part; on_wait is only
+    called in process (a store's answer is bounded by the HTTP wait)."""
+    endpoint = settings.get("sparql_endpoint")
+    if endpoint:
+        return query_endpoint(endpoint, query, Namer(base_iri(base)), form, bounds)
+    store, namer = local()
+    return query_store(store, query, namer, bounds, form, on_wait)
+
+
+def query_endpoint(endpoint: str, query: str, namer: Namer, form: QueryForm,
+                   bounds: Bounds | None = None) -> SparqlResult:
+    """Ask a triple store's SPARQL 1.1 Protocol endpoint, with the export's prefixes declared (those the query
+    does not declare itself), and read its answer as a `SparqlResult`. Of the bounds, the time bound is the
+    HTTP wait (the answer must be in within it) and the row bound cuts the answer as in process; the memory
+    bound is the store's to keep, as is which graphs make a query's default graph."""
+    bounds = bounds or Bounds.from_settings()
+    parsers = RESULT_PARSERS if form in ("SELECT", "ASK") else GRAPH_PARSERS
+    accept = ", ".join(f"{media};q={1 - rank / 10:g}" for rank, media in enumerate(parsers))  # in order of preference
+    media, body = ask(endpoint, _with_prefixes(query, namer), accept, bounds.seconds)
+    if media not in parsers:
+        raise SparqlError(f"the SPARQL endpoint {redacted(endpoint)} answered in {media or 'an unnamed format'}, "
+                          f"not one of those asked for ({', '.join(parsers)})")
+    notes = [f"answered by the triple store at {redacted(endpoint)} (TFKG_SPARQL_ENDPOINT)"]
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        items: list[Any] = list(_parsed(lambda: Graph().parse(data=body, format=parsers[media]), endpoint))
+        variables: tuple[str, ...] = ()
+    else:
+        answer = _parsed(lambda: Result.parse(io.BytesIO(body), format=parsers[media]), endpoint)
+        if form == "ASK":
+            return _result(form, namer, (), [answer.askAnswer], notes)
+        variables = _variable_order(query, tuple(str(v) for v in answer.vars or ()))
+        items = [tuple(binding.get(Variable(v)) for v in variables) for binding in answer.bindings]
+    if len(items) > bounds.rows:
+        notes.append(_cut_note(form, bounds.rows, f"{len(items):,}"))
+        items = items[: bounds.rows]
+    return _result(form, namer, variables, items, notes)
+
+
+def _with_prefixes(query: str, namer: Namer) -> str:
+    """The query with a PREFIX for each of the export's prefixes it does not declare (a store knows none), put
+    before its first line so that the line numbers of the store's syntax errors are the query's own."""
+    declared = set(re.findall(r"\bPREFIX\s+([^\s:]*):", query, re.IGNORECASE))  # prefix names are case-sensitive
+    missing = [f"PREFIX {name}: <{iri}>" for name, iri in namer.prefixes().items() if name not in declared]
+    return " ".join([*missing, query])
+
+
+def _parsed(parse: Callable[[], Any], endpoint: str) -> Any:
+    """What parse() makes of a store's answer; an answer it cannot read is a SparqlError."""
+    try:
+        return parse()
+    except Exception as error:  # the parsers raise many kinds (ValueError, KeyError, json and syntax errors)
+        raise SparqlError(f"the answer of the SPARQL endpoint {redacted(endpoint)} cannot be read: {error}") from None
+
+
+def _cut_note(form: QueryForm, kept: int, total: str) -> str:
+    what = "rows" if form == "SELECT" else "triples"
+    return f"cut at {kept:,} {what} (the row bound); the full answer has {total} {what}"
 
 
 def format_result(result: SparqlResult, fmt: OutputFormat) -> str:
