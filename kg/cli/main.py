@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -393,8 +394,10 @@ def app(context: click.Context, port: int, host: str) -> None:
 def serve(host: str, port: int, build_dir: Path) -> None:
     """Serve the build over HTTP: a JSON API (/api/search, /api/papers/ID...), a SPARQL endpoint (/sparql)
     and the export's IRIs as linked data; read-only, docs at /docs. See README "HTTP API"."""
-    command = [sys.executable, "-m", "kg.api", "--host", host, "--port", str(port), "--build", str(build_dir)]
-    sys.exit(subprocess.call(command))  # a process apart, as `tfkg app`: the front ends do not import each other
+    # run as its own program, since the front ends do not import each other; exec, so a signal to this
+    # process (a terminal's Ctrl-C, a supervisor's SIGTERM) reaches the server itself
+    os.execv(sys.executable, [sys.executable, "-m", "kg.api", "--host", host, "--port", str(port),
+                              "--build", str(build_dir)])
 
 
 @main.command("export")
