@@ -72,8 +72,9 @@ def test_select_answers_in_sparql_json(server: str, how: str) -> None:
     answer = ask(server, SELECT, "application/sparql-results+json", how)
     assert answer.headers["content-type"].startswith("application/sparql-results+json")
     body = answer.json()
-    assert body["head"]["vars"] == ["paper", "title"] and len(body["results"]["bindings"]) == 4
-    assert all(row["paper"]["type"] == "uri" and row["title"]["xml:lang"] == "en" for row in body["results"]["bindings"])
+    rows = body["results"]["bindings"]
+    assert body["head"]["vars"] == ["paper", "title"] and len(rows) == 4
+    assert all(row["paper"]["type"] == "uri" and row["title"]["xml:lang"] == "en" for row in rows)
 
 
 @pytest.mark.parametrize("how", HOW)
