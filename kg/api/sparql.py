@@ -22,7 +22,7 @@ from kg.api.negotiate import RDF_OFFERS, Offer, choose
 from kg.api.service import Service, ServiceDep
 from kg.rdf.export import serialize_rdf
 from kg.rdf.mapping import Quads
-from kg.rdf.sparql import SparqlError, SparqlResult, format_result, query_form, run_sparql
+from kg.rdf.sparql import SparqlError, SparqlResult, format_result, run_sparql
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -95,20 +95,19 @@ def refuse_dataset(parameters: list[str]) -> None:
 
 
 def answer(service: Service, query: str, accept: str | None, fmt: str | None) -> Response:
-    """Run a query (one at a time: rdflib's parser is not thread-safe) and write its answer as negotiated."""
+    """Run a query and write its answer as negotiated. Queries run one at a time: run_sparql parses them
+    with rdflib, whose parser is not thread-safe."""
     if not query.strip():
         raise HTTPException(400, "the query is empty")
+    if fmt is None:
+        choose((*RESULT_OFFERS, *RDF_OFFERS), accept)  # a 406 before the query runs when no answer could do
     with service.sparql_lock:
-        try:
-            form = query_form(query)
-        except SparqlError as error:
-            raise HTTPException(400, str(error)) from None
-        offer = choose(RDF_OFFERS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS, accept, fmt)
         try:
             result = run_sparql(service.build, query, vocab=service.vocab, base=service.namer.base,
                                 bounds=service.bounds)
         except SparqlError as error:
             raise HTTPException(503 if str(error).startswith(STOPPED) else 400, str(error)) from None
+    offer = choose(RDF_OFFERS if result.graph is not None else RESULT_OFFERS, accept, fmt)
     headers = {"Vary": "Accept"}
     if result.notes:
         headers["TFKG-Notes"] = " | ".join(result.notes)
