@@ -151,6 +151,11 @@ def test_the_openapi_docs_list_every_endpoint(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_any_web_page_may_read_the_api(client: TestClient) -> None:
+    answer = client.get("/api/stats", headers={"Origin": "https://elsewhere.example"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+
+
 def test_no_endpoint_writes(client: TestClient, bundled_build: Path) -> None:
     before = {path: path.stat().st_mtime_ns for path in Path(os.path.realpath(bundled_build)).rglob("*")}
     for path in ("/api/search", f"/api/papers/{PAPER}", "/api/export", "/api/stats"):
@@ -180,7 +185,7 @@ def test_every_node_type_an_export_mints_resolves_as_linked_data(client: TestCli
 def test_a_node_is_described_with_the_labels_of_its_neighbours(client: TestClient) -> None:
     iri = URIRef(f"https://tfkg.example.org/paper/{PAPER}")
     answer = client.get(f"/paper/{PAPER}", headers={"Accept": "application/ld+json"})
-    assert answer.headers["content-type"].startswith("application/ld+json") and answer.headers["vary"] == "Accept"
+    assert answer.headers["content-type"].startswith("application/ld+json") and "Accept" in answer.headers["vary"]
     graph = Graph().parse(data=answer.text, format="json-ld")
     venue = graph.value(iri, SDO.isPartOf)
     assert venue is not None and graph.value(venue, SDO.name) is not None

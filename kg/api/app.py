@@ -11,6 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from kg.api import linked, papers, sparql
@@ -26,6 +27,8 @@ def create_app(service: Service) -> FastAPI:
     """The app over a loaded service (`Service.load(build_dir)`)."""
     app = FastAPI(title="tfkg", version=version("tfkg"), description=DESCRIPTION)
     app.state.service = service
+    # any web page may read the API (it is public and read-only, and takes no cookies or credentials)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
     app.add_exception_handler(UserError, user_error)  # type: ignore[arg-type]
     app.add_api_route("/", lambda: RedirectResponse("/docs"), include_in_schema=False)
     app.include_router(papers.router)

@@ -1,5 +1,6 @@
 """What the HTTP API loads once at start-up and shares between requests: the build, its searcher and
-vocabulary, the RDF of the whole graph indexed by node (for linked data), and the curation report.
+vocabulary, the RDF of the whole graph indexed by node (for linked data), and the curation report (made
+on the first request for it).
 
 Reads: one build folder, its link resolved once by `load_build`: a running server keeps serving the build
 it started with (restart it after `tfkg ingest`). Writes nothing.
@@ -62,6 +63,8 @@ class Service:
     data_dir: Path
     namer: Namer
     bounds: Bounds
+    nodes: NodeIndex
+    """The RDF of the whole graph (kg/rdf/mapping.py), indexed for linked data."""
     sparql_lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
 
     @classmethod
@@ -80,14 +83,10 @@ class Service:
         """The service of a loaded searcher, with the settings of the environment (data folder, base IRI,
         SPARQL bounds). The embedding model is loaded now, so no request waits for it."""
         searcher.embedder  # noqa: B018 (loads the model once, before two requests could load it at once)
-        return cls(searcher.build, searcher, searcher.vocab, settings.get_path("data_dir"), Namer(base_iri()),
-                   Bounds.from_settings())
-
-    @cached_property
-    def nodes(self) -> NodeIndex:
-        """The RDF of the whole graph (kg/rdf/mapping.py), indexed for linked data."""
-        quads = rdf_quads(self.build, vocab=self.vocab, base=self.namer.base)
-        return NodeIndex.of([(s, p, o) for s, p, o, _ in quads.quads])
+        namer = Namer(base_iri())
+        quads = rdf_quads(searcher.build, vocab=searcher.vocab, base=namer.base)
+        return cls(searcher.build, searcher, searcher.vocab, settings.get_path("data_dir"), namer,
+                   Bounds.from_settings(), NodeIndex.of([(s, p, o) for s, p, o, _ in quads.quads]))
 
     @cached_property
     def prefixes(self) -> NamespaceManager:
