@@ -14,7 +14,7 @@ after warm-up, and the peak under load; the short-lived SPARQL query processes a
 Writes a table on stdout and benchmarks/out/api_load.json.
 
     python benchmarks/api_load.py
-    python benchmarks/api_load.py --clients 50 --requests 3000 --seconds 120 --build data/build
+    python benchmarks/api_load.py --clients 10 --requests 500 --build data/build
 """
 
 from __future__ import annotations
@@ -159,8 +159,8 @@ def wait_ready(base: str, server: subprocess.Popen, seconds: float = 180) -> flo
 @click.option("--build", "build_dir", type=click.Path(path_type=Path), default=lambda: settings.get("build"),
               show_default="the build setting", help="The build to serve.")
 @click.option("--clients", default=50, show_default=True, help="Clients sending requests at once.")
-@click.option("--requests", default=3000, show_default=True, help="Requests in all.")
-@click.option("--seconds", default=120.0, show_default=True, help="Time limit of the measured run.")
+@click.option("--requests", default=2000, show_default=True, help="Requests in all.")
+@click.option("--seconds", default=150.0, show_default=True, help="Time limit of the measured run.")
 def main(build_dir: Path, clients: int, requests: int, seconds: float) -> None:
     """Load-test `tfkg serve` on this machine with concurrent clients."""
     OUT.mkdir(parents=True, exist_ok=True)
