@@ -137,7 +137,7 @@ def test_the_corpus_is_read_above_its_floors(corpus_quality: ModuleType, vocab: 
 
 
 def test_section_counts_add_up_when_year_headings_repeat(vocab: Vocabulary) -> None:
-    from kg.cli.stats import entries_per_section
+    from ingest.stats import entries_per_section
 
     parsed = read(vocab, "sections_and_headings.md")
     counts = entries_per_section(parsed.sections)

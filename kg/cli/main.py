@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -104,7 +105,8 @@ def ingest(list_path: Path, build_dir: Path, data_dir: Path, cache_dir: Path, fo
 @user_errors
 def stats(build_dir: Path, as_json: bool) -> None:
     """Counts of a build: entries, nodes and edges by type, papers per year and venue."""
-    from kg.cli.stats import build_stats, format_stats
+    from ingest.stats import build_stats
+    from kg.cli.stats import format_stats
     from kg.core.store import load_build
 
     figures = build_stats(load_build(build_dir))
@@ -383,6 +385,19 @@ def app(context: click.Context, port: int, host: str) -> None:
     command = [sys.executable, "-m", "streamlit", "run", str(main_script), "--server.headless", "true",
                "--server.address", host, "--server.port", str(port), *context.args]
     sys.exit(subprocess.call(command))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on (this machine only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to serve on.")
+@build_option
+def serve(host: str, port: int, build_dir: Path) -> None:
+    """Serve the build over HTTP: a JSON API (/api/search, /api/papers/ID...), a SPARQL endpoint (/sparql)
+    and the export's IRIs as linked data; read-only, docs at /docs. See README "HTTP API"."""
+    # run as its own program, since the front ends do not import each other; exec, so a signal to this
+    # process (a terminal's Ctrl-C, a supervisor's SIGTERM) reaches the server itself
+    os.execv(sys.executable, [sys.executable, "-m", "kg.api", "--host", host, "--port", str(port),
+                              "--build", str(build_dir)])
 
 
 @main.command("export")

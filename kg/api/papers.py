@@ -1,0 +1,157 @@
+"""The JSON API: search, papers, similar papers, build figures, the curation report, and exports.
+
+Each endpoint calls the service the CLI command of the same name calls (kg/search, kg/curation, kg/rdf)
+and answers with its JSON (`tfkg search --json`, `tfkg stats --json`, `tfkg curate --json`) or, for an
+export, its document. Reads: the loaded `Service`. Writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from ingest.stats import build_stats
+from kg.api.negotiate import RDF_OFFERS, Offer, choose
+from kg.api.service import Service, ServiceDep
+from kg.core.errors import UserError
+from kg.core.store import to_json
+from kg.rdf.export import (
+    MAX_HOPS,
+    around_slice,
+    filter_slice,
+    query_slice,
+    run_export,
+    type_slice,
+    whole_graph,
+)
+from kg.search.facets import FilterError, Filters, parse_years
+
+MAX_LIMIT = 100
+"""Most results in one page; page on with offset."""
+EXPORT_OFFERS = (*RDF_OFFERS, Offer("bibtex", "application/x-bibtex"), Offer("csv", "text/csv"))
+"""Every format of `tfkg export` (kg/rdf/export.py FORMATS), Turtle first."""
+
+router = APIRouter()
+
+
+def filters(
+    year: Annotated[str | None, Query(description="A year or an inclusive range: 2022, 2020-2022.")] = None,
+    venue: Annotated[list[str] | None, Query(description="Venue family (CVPR, ACM MM...); repeat for any of "
+                                                         "several.")] = None,
+    venue_kind: Annotated[list[str] | None, Query(description="conference, journal, preprint or workshop; repeat "
+                                                              "for any of several.")] = None,
+    keyword: Annotated[list[str] | None, Query(description="Concept id or label (a keyword includes its narrower "
+                                                           "concepts); repeat for all of several.")] = None,
+    dataset: Annotated[list[str] | None, Query(description="Dataset id or name (HDTF...); repeat for all of "
+                                                           "several.")] = None,
+    has_code: Annotated[bool | None, Query(description="true: papers with a code link; false: without.")] = None,
+    author: Annotated[list[str] | None, Query(description="Author name (enriched builds); repeat for all of "
+                                                          "several.")] = None,
+) -> Filters:
+    """The filters of `tfkg search` as query parameters. A year that is not one is a 422 naming `year`."""
+    try:
+        years = parse_years(year) if year is not None else None
+    except FilterError as error:
+        raise RequestValidationError([{"type": "value_error", "loc": ("query", "year"), "msg": str(error),
+                                       "input": year}]) from None
+    return Filters(years=years, venues=tuple(venue or ()), venue_kinds=tuple(venue_kind or ()),
+                   keywords=tuple(keyword or ()), datasets=tuple(dataset or ()), has_code=has_code,
+                   authors=tuple(author or ()))
+
+
+FiltersDep = Annotated[Filters, Depends(filters)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many results in this page.")]
+
+
+def paper_row(service: Service, paper_id: str) -> int:
+    """The searcher's row of a paper id; a 404 with the nearest ids when there is none."""
+    try:
+        return service.searcher.row_of(paper_id)
+    except UserError as error:
+        raise HTTPException(404, str(error)) from None
+
+
+@router.get("/api/search", tags=["papers"])
+def search(service: ServiceDep, found_by: FiltersDep, limit: Limit = 10,
+           offset: Annotated[int, Query(ge=0, description="How many results to skip (paging).")] = 0,
+           q: Annotated[str, Query(description="Words, concepts, a venue and year, a dataset; empty with filters "
+                                              "lists the papers passing them, newest first.")] = "") -> JSONResponse:
+    """Papers by meaning, words and concepts, with why each matched, facet counts of every match and the
+    total; the JSON of `tfkg search --json` (docs/search.md) plus `offset` and `limit`."""
+    response = service.searcher.search(q, found_by, offset + limit)
+    body: dict[str, Any] = replace(response, results=response.results[offset:]).to_json()
+    return JSONResponse({**body, "offset": offset, "limit": limit})
+
+
+@router.get("/api/papers/{paper_id}", tags=["papers"])
+def paper(service: ServiceDep, paper_id: str) -> JSONResponse:
+    """One paper's record (kg/core/model.py Paper) and its IRI; a 404 for an unknown id."""
+    record = service.searcher.papers[paper_row(service, paper_id)]
+    return JSONResponse({**to_json(record), "iri": str(service.namer.node(f"paper/{record.id}"))})
+
+
+@router.get("/api/papers/{paper_id}/similar", tags=["papers"])
+def similar(service: ServiceDep, paper_id: str, found_by: FiltersDep, limit: Limit = 10) -> JSONResponse:
+    """The papers nearest to one paper by meaning, with the concepts of it each shares (`tfkg similar --json`)."""
+    paper_row(service, paper_id)
+    return JSONResponse(service.searcher.similar(paper_id, limit, found_by).to_json())
+
+
+@router.get("/api/stats", tags=["build"])
+def stats(service: ServiceDep) -> JSONResponse:
+    """The figures of the build (`tfkg stats --json`)."""
+    return JSONResponse(build_stats(service.build))
+
+
+@router.get("/api/curation", tags=["build"])
+def curation(service: ServiceDep) -> Response:
+    """The curator's report on the list: duplicates, defects and gaps (`tfkg curate --json`, docs/curation.md)."""
+    return Response(service.curation_json, media_type="application/json")
+
+
+@router.get("/api/export", tags=["build"],
+            responses={200: {"content": {offer.media_type: {} for offer in EXPORT_OFFERS}}})
+def export(service: ServiceDep, found_by: FiltersDep,
+           q: Annotated[str, Query(description="Export the best papers for this query.")] = "",
+           limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description="With q: how many papers "
+                                                                               "[default: 20].")] = None,
+           around: Annotated[str | None, Query(description="Export the neighbourhood of a node: "
+                                                           "paper/2301.03786, dataset/hdtf, or a bare id.")] = None,
+           hops: Annotated[int | None, Query(ge=0, le=MAX_HOPS, description="With around: how many edges away "
+                                                                            "[default: 1].")] = None,
+           node_type: Annotated[str | None, Query(alias="type", description="Export every node of a type (paper, "
+                                                                            "concept, dataset...).")] = None,
+           fmt: Annotated[str | None, Query(alias="format", description="ttl, jsonld, nt, xml, trig, bibtex or csv "
+                                                                        "(else chosen by Accept; Turtle by "
+                                                                        "default).")] = None,
+           accept: Annotated[str | None, Header(include_in_schema=False)] = None) -> Response:
+    """A slice of the graph as RDF, or its papers as BibTeX or CSV, as `tfkg export` writes it. One slice at
+    a time: papers passing the filters or the best for q, the neighbourhood of a node, a node type, or (with
+    no slice parameter) the whole graph. Graphs a query builds are the SPARQL endpoint's: CONSTRUCT at /sparql."""
+    offer = choose(EXPORT_OFFERS, accept, fmt)
+    given = [name for name, value in (("q or filters", bool(q) or not found_by.is_empty),
+                                      ("around", around is not None), ("type", node_type is not None)) if value]
+    if len(given) > 1:
+        raise HTTPException(400, f"give one slice at a time, not {' and '.join(given)}")
+    if hops is not None and around is None:
+        raise HTTPException(400, "hops goes with around")
+    if limit is not None and not q:
+        raise HTTPException(400, "limit goes with q (filters alone export every paper that passes them)")
+    build = service.build
+    if q:
+        chosen = query_slice(build, service.searcher, q, found_by, limit or 20)
+    elif not found_by.is_empty:
+        chosen = filter_slice(build, found_by, service.vocab)
+    elif around is not None:
+        chosen = around_slice(build, around, 1 if hops is None else hops)
+    elif node_type is not None:
+        chosen = type_slice(build, node_type)
+    else:
+        chosen = whole_graph()
+    result = run_export(build, chosen, offer.name, vocab=service.vocab, data_dir=service.data_dir,
+                        base=service.namer.base)
+    return Response(result.text, media_type=offer.media_type)

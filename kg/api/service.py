@@ -1,0 +1,111 @@
+"""What the HTTP API loads once at start-up and shares between requests: the build, its searcher and
+vocabulary, the RDF of the whole graph indexed by node (for linked data), and the curation report (made
+on the first request for it).
+
+Reads: one build folder, its link resolved once by `load_build`: a running server keeps serving the build
+it started with (restart it after `tfkg ingest`). Writes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from rdflib import Graph, URIRef
+from rdflib.namespace import NamespaceManager
+
+from kg.core import settings
+from kg.core.errors import UserError
+from kg.core.store import Build, load_build
+from kg.core.vocab import Vocabulary
+from kg.rdf.export import LABEL_PREDICATES
+from kg.rdf.mapping import Namer, Triple, base_iri, rdf_quads
+from kg.rdf.sparql import Bounds
+from kg.search.search import Searcher
+
+
+@dataclass(frozen=True)
+class NodeIndex:
+    """The triples of the whole graph by subject and by object, and one label triple per IRI."""
+
+    subjects: dict[URIRef, list[Triple]]
+    objects: dict[URIRef, list[Triple]]
+    labels: dict[URIRef, Triple]
+
+    @classmethod
+    def of(cls, triples: list[Triple]) -> NodeIndex:
+        subjects: dict[URIRef, list[Triple]] = defaultdict(list)
+        objects: dict[URIRef, list[Triple]] = defaultdict(list)
+        labels: dict[URIRef, Triple] = {}
+        for triple in triples:
+            subject, predicate, obj = triple
+            subjects[subject].append(triple)
+            if isinstance(obj, URIRef):
+                objects[obj].append(triple)
+            elif predicate in LABEL_PREDICATES:
+                labels.setdefault(subject, triple)
+        return cls(dict(subjects), dict(objects), labels)
+
+
+@dataclass(frozen=True)
+class Service:
+    """A loaded build ready to answer requests. SPARQL queries take `sparql_lock`: rdflib's SPARQL parser
+    (pyparsing) is not thread-safe, and request handlers run on a thread pool."""
+
+    build: Build
+    searcher: Searcher
+    vocab: Vocabulary
+    data_dir: Path
+    namer: Namer
+    bounds: Bounds
+    nodes: NodeIndex
+    """The RDF of the whole graph (kg/rdf/mapping.py), indexed for linked data."""
+    sparql_lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+
+    @classmethod
+    def load(cls, build_dir: Path) -> Service:
+        """Load a build and its search index; a missing or stale index is a UserError naming the fix."""
+        from ingest.index import IndexStale
+
+        vocab = Vocabulary.load(settings.get_path("data_dir"))
+        try:
+            return cls.of(Searcher.load(load_build(build_dir), vocab=vocab))
+        except IndexStale as error:
+            raise UserError(f"{error}; run `tfkg ingest --force` to rebuild it") from error
+
+    @classmethod
+    def of(cls, searcher: Searcher) -> Service:
+        """The service of a loaded searcher, with the settings of the environment (data folder, base IRI,
+        SPARQL bounds). The embedding model is loaded now, so no request waits for it."""
+        searcher.embedder  # noqa: B018 (loads the model once, before two requests could load it at once)
+        namer = Namer(base_iri())
+        quads = rdf_quads(searcher.build, vocab=searcher.vocab, base=namer.base)
+        return cls(searcher.build, searcher, searcher.vocab, settings.get_path("data_dir"), namer,
+                   Bounds.from_settings(), NodeIndex.of([(s, p, o) for s, p, o, _ in quads.quads]))
+
+    @cached_property
+    def prefixes(self) -> NamespaceManager:
+        """The export's prefixes, to write IRIs short (schema:name, paper:2301.03786)."""
+        graph = Graph()
+        self.namer.bind(graph)
+        return graph.namespace_manager
+
+    @cached_property
+    def curation_json(self) -> str:
+        """The curation report as `tfkg curate --json` prints it, made on first ask (it reads the list)."""
+        from kg.curation.curate import curate, report_json_text
+
+        return report_json_text(curate(self.build, self.data_dir))
+
+
+def loaded_service(request: Request) -> Service:
+    """The service the app was made with (a FastAPI dependency)."""
+    return request.app.state.service
+
+
+ServiceDep = Annotated[Service, Depends(loaded_service)]
