@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
+import pyoxigraph as ox
 from fastapi import Depends, Request
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
@@ -25,7 +26,7 @@ from kg.core.store import Build, load_build
 from kg.core.vocab import Vocabulary
 from kg.rdf.export import LABEL_PREDICATES
 from kg.rdf.mapping import Namer, Triple, base_iri, rdf_quads
-from kg.rdf.sparql import Bounds
+from kg.rdf.sparql import Bounds, load_store
 from kg.search.search import Searcher
 
 
@@ -54,8 +55,9 @@ class NodeIndex:
 
 @dataclass(frozen=True)
 class Service:
-    """A loaded build ready to answer requests. SPARQL queries take `sparql_lock`: rdflib's SPARQL parser
-    (pyparsing) is not thread-safe, and request handlers run on a thread pool."""
+    """A loaded build ready to answer requests. The graph is loaded into `store` once; parsing a SPARQL query
+    takes `sparql_lock` (rdflib's parser, pyparsing, is not thread-safe and request handlers run on a thread
+    pool), and the query then runs outside it, in its own bounded process."""
 
     build: Build
     searcher: Searcher
@@ -65,6 +67,8 @@ class Service:
     bounds: Bounds
     nodes: NodeIndex
     """The RDF of the whole graph (kg/rdf/mapping.py), indexed for linked data."""
+    store: ox.Store
+    """The same RDF in a pyoxigraph store, for SPARQL."""
     sparql_lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
 
     @classmethod
@@ -86,7 +90,7 @@ class Service:
         namer = Namer(base_iri())
         quads = rdf_quads(searcher.build, vocab=searcher.vocab, base=namer.base)
         return cls(searcher.build, searcher, searcher.vocab, settings.get_path("data_dir"), namer,
-                   Bounds.from_settings(), NodeIndex.of([(s, p, o) for s, p, o, _ in quads.quads]))
+                   Bounds.from_settings(), NodeIndex.of([(s, p, o) for s, p, o, _ in quads.quads]), load_store(quads))
 
     @cached_property
     def prefixes(self) -> NamespaceManager:

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: read-only queries over the whole graph.
 
 A query comes as GET `?query=`, as POST `query=` (application/x-www-form-urlencoded), or as a POST body of
-type application/sparql-query. It runs through `run_sparql` (kg/rdf/sparql.py) within the bounds of the
-settings (sparql_timeout, sparql_max_rows, sparql_memory_mb), as `tfkg sparql` runs it. SELECT and ASK
+type application/sparql-query. It runs through `query_graph` (kg/rdf/sparql.py) on the graph the service
+loaded once, or at the triple store TFKG_SPARQL_ENDPOINT names, within the bounds of the settings
+(sparql_timeout, sparql_max_rows, sparql_memory_mb), as `tfkg sparql` runs it. SELECT and ASK
 answer in the SPARQL results formats (JSON, XML, CSV, TSV), CONSTRUCT and DESCRIBE in RDF (Turtle,
 JSON-LD, N-Triples, RDF/XML, TriG), chosen by Accept (or `?format=`). A syntax error or an update is a 400
 with the parser's message; a query stopped at a bound is a 503. Reads: the loaded `Service`. Writes nothing.
@@ -22,7 +23,7 @@ from kg.api.negotiate import RDF_OFFERS, Offer, choose
 from kg.api.service import Service, ServiceDep
 from kg.rdf.export import serialize_rdf
 from kg.rdf.mapping import Quads
-from kg.rdf.sparql import SparqlError, SparqlResult, format_result, run_sparql
+from kg.rdf.sparql import SparqlError, SparqlResult, format_result, query_form, query_graph
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -95,18 +96,19 @@ def refuse_dataset(parameters: list[str]) -> None:
 
 
 def answer(service: Service, query: str, accept: str | None, fmt: str | None) -> Response:
-    """Run a query and write its answer as negotiated. Queries run one at a time: run_sparql parses them
-    with rdflib, whose parser is not thread-safe."""
+    """Run a query and write its answer as negotiated. Only the parse is one at a time (rdflib's parser is
+    not thread-safe); queries run side by side on the service's store, each in its own bounded process."""
     if not query.strip():
         raise HTTPException(400, "the query is empty")
     if fmt is None:
         choose((*RESULT_OFFERS, *RDF_OFFERS), accept)  # a 406 before the query runs when no answer could do
-    with service.sparql_lock:
-        try:
-            result = run_sparql(service.build, query, vocab=service.vocab, base=service.namer.base,
-                                bounds=service.bounds)
-        except SparqlError as error:
-            raise HTTPException(503 if str(error).startswith(STOPPED) else 400, str(error)) from None
+    try:
+        with service.sparql_lock:
+            form = query_form(query)
+        result = query_graph(query, form, lambda: (service.store, service.namer), service.bounds,
+                             base=service.namer.base)
+    except SparqlError as error:
+        raise HTTPException(503 if str(error).startswith(STOPPED) else 400, str(error)) from None
     offer = choose(RDF_OFFERS if result.graph is not None else RESULT_OFFERS, accept, fmt)
     headers = {"Vary": "Accept"}
     if result.notes:
