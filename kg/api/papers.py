@@ -19,21 +19,17 @@ from kg.api.negotiate import RDF_OFFERS, Offer, choose
 from kg.api.service import Service, ServiceDep
 from kg.core.errors import UserError
 from kg.core.store import to_json
-from kg.rdf.export import (
-    MAX_HOPS,
-    around_slice,
-    filter_slice,
-    query_slice,
-    run_export,
-    type_slice,
-    whole_graph,
-)
+from kg.rdf.export import MAX_HOPS, SliceRequest, choose_slice, run_export
 from kg.search.facets import FilterError, Filters, parse_years
 
 MAX_LIMIT = 100
 """Most results in one page; page on with offset."""
 EXPORT_OFFERS = (*RDF_OFFERS, Offer("bibtex", "application/x-bibtex"), Offer("csv", "text/csv"))
 """Every format of `tfkg export` (kg/rdf/export.py FORMATS), Turtle first."""
+
+API_SLICE_NAMES = {"query or filters": "q or filters", "query": "q",
+                   "type": "type", "hops": "hops", "around": "around", "top": "limit"}
+"""How /api/export names the slice parameters in its messages."""
 
 router = APIRouter()
 
@@ -133,25 +129,9 @@ def export(service: ServiceDep, found_by: FiltersDep,
     a time: papers passing the filters or the best for q, the neighbourhood of a node, a node type, or (with
     no slice parameter) the whole graph. Graphs a query builds are the SPARQL endpoint's: CONSTRUCT at /sparql."""
     offer = choose(EXPORT_OFFERS, accept, fmt)
-    given = [name for name, value in (("q or filters", bool(q) or not found_by.is_empty),
-                                      ("around", around is not None), ("type", node_type is not None)) if value]
-    if len(given) > 1:
-        raise HTTPException(400, f"give one slice at a time, not {' and '.join(given)}")
-    if hops is not None and around is None:
-        raise HTTPException(400, "hops goes with around")
-    if limit is not None and not q:
-        raise HTTPException(400, "limit goes with q (filters alone export every paper that passes them)")
+    request = SliceRequest(q or "", found_by, limit, around, hops, node_type, names=API_SLICE_NAMES)
     build = service.build
-    if q:
-        chosen = query_slice(build, service.searcher, q, found_by, limit or 20)
-    elif not found_by.is_empty:
-        chosen = filter_slice(build, found_by, service.vocab)
-    elif around is not None:
-        chosen = around_slice(build, around, 1 if hops is None else hops)
-    elif node_type is not None:
-        chosen = type_slice(build, node_type)
-    else:
-        chosen = whole_graph()
+    chosen = choose_slice(build, request, lambda: service.searcher, lambda: service.vocab)
     result = run_export(build, chosen, offer.name, vocab=service.vocab, data_dir=service.data_dir,
                         base=service.namer.base)
     return Response(result.text, media_type=offer.media_type)

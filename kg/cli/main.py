@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -400,6 +400,20 @@ def serve(host: str, port: int, build_dir: Path) -> None:
                               "--build", str(build_dir)])
 
 
+def read_query_file(path: Path) -> str:
+    """The text of a query file; a UserError naming the file when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot read the query ({error})") from error
+
+
+CLI_SLICE_NAMES = {"query or filters": "QUERY or filters", "query": "a QUERY",
+                   "around": "--around", "type": "--type", "construct": "--construct",
+                   "hops": "--hops", "top": "--top"}
+"""How `tfkg export` names the slice options in its messages."""
+
+
 @main.command("export")
 @click.argument("query", nargs=-1)
 @filter_options
@@ -453,32 +467,14 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
       tfkg export --to-store http://127.0.0.1:7878/store --replace
       tfkg export --keyword nerf --to-store http://127.0.0.1:7878/store --graph https://example.org/nerf
     """
-    from kg.cli.search import filters_from_options
+    from kg.cli.search import filters_from_options, load_searcher
     from kg.core.output import check_output_path, write_output
     from kg.core.store import load_build
-    from kg.rdf.export import (
-        NonConforming,
-        around_slice,
-        construct_slice,
-        export_to_store,
-        filter_slice,
-        query_slice,
-        run_export,
-        type_slice,
-        whole_graph,
-    )
+    from kg.core.vocab import Vocabulary
+    from kg.rdf.export import NonConforming, SliceRequest, choose_slice, export_to_store, run_export
     from kg.rdf.store_client import check_graph_iri, check_url
 
     filters = filters_from_options(**filter_values)
-    chosen_kinds = [name for name, given in (("QUERY or filters", bool(query) or not filters.is_empty),
-                                              ("--around", around is not None), ("--type", node_type is not None),
-                                              ("--construct", construct is not None)) if given]
-    if len(chosen_kinds) > 1:
-        raise UserError(f"give one slice at a time, not {' and '.join(chosen_kinds)}")
-    if hops is not None and around is None:
-        raise UserError("--hops goes with --around NODE_ID")
-    if top is not None and not query:
-        raise UserError("--top goes with a QUERY (filters alone export every paper that passes them)")
     problem = store_option_problem(click.get_current_context(), to_store)
     if problem:
         raise UserError(problem)
@@ -488,29 +484,12 @@ def export_command(query: tuple[str, ...], top: int | None, around: str | None, 
     inputs, folders = protected_paths(build_dir)
     if output is not None:
         check_output_path(output, inputs, folders)
-    query_text = ""
-    if construct is not None:
-        try:
-            query_text = construct.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UserError(f"{construct}: cannot read the query ({error})") from error
+    request = SliceRequest(" ".join(query), filters, top, around, hops, node_type,
+                           None if construct is None else partial(read_query_file, construct), str(construct),
+                           names=CLI_SLICE_NAMES)
     build = load_build(build_dir)
-    if query:
-        from kg.cli.search import load_searcher
-
-        chosen = query_slice(build, load_searcher(build_dir), " ".join(query), filters, top or 20)
-    elif not filters.is_empty:
-        from kg.core.vocab import Vocabulary
-
-        chosen = filter_slice(build, filters, Vocabulary.load(settings.get_path("data_dir")))
-    elif around is not None:
-        chosen = around_slice(build, around, 1 if hops is None else hops)
-    elif node_type is not None:
-        chosen = type_slice(build, node_type)
-    elif construct is not None:
-        chosen = construct_slice(query_text, str(construct))
-    else:
-        chosen = whole_graph()
+    chosen = choose_slice(build, request, lambda: load_searcher(build_dir),
+                          lambda: Vocabulary.load(settings.get_path("data_dir")))
     try:
         if to_store is not None:
             loaded, validation = export_to_store(build, chosen, to_store, graph=graph, replace=replace,
@@ -580,10 +559,7 @@ def sparql(query_or_file: str, fmt: str, timeout: float | None, max_rows: int | 
     query = query_or_file
     path = Path(query_or_file)
     if "\n" not in query_or_file and len(query_or_file) < 4096 and path.is_file():
-        try:
-            query = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UserError(f"{path}: cannot read the query ({error})") from error
+        query = read_query_file(path)
     elif not query_or_file.split(maxsplit=1)[1:]:  # one word is taken for a file name
         raise UserError(f"{query_or_file}: no such query file (give a file or the query's text)")
     defaults = Bounds.from_settings()

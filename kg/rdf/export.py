@@ -18,8 +18,8 @@ So every node a slice mentions comes with its type and label, and the document r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -165,6 +165,57 @@ def construct_slice(query: str, source: str) -> Slice:
         raise ExportError(f"{source}: is a {form} query; --construct needs a CONSTRUCT query "
                           "(run SELECT and ASK queries with `tfkg sparql`)")
     return Slice(f"the graph built by {source}", construct=query)
+
+
+@dataclass(frozen=True)
+class SliceRequest:
+    """What a user asked to export, as the CLI's options or the API's parameters give it: a query (with
+    filters and top), filters alone, a node's neighbourhood (around, hops), a node type, or a CONSTRUCT query
+    (a reader of its text, called once the options are checked, and where it comes from); nothing for the
+    whole graph. `names` spells each option for
+    messages the way the front end does ("--top" or "limit")."""
+
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    top: int | None = None
+    around: str | None = None
+    hops: int | None = None
+    node_type: str | None = None
+    construct: Callable[[], str] | None = None
+    construct_source: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, option: str) -> str:
+        return self.names.get(option, option)
+
+
+def choose_slice(build: Build, request: SliceRequest, searcher: Callable[[], Searcher],
+                 vocab: Callable[[], Vocabulary]) -> Slice:
+    """The one slice a request asks for. ExportError when it asks for two, or gives an option without the
+    one it goes with. searcher and vocab are called only when the slice needs them."""
+    given = [name for name, wanted in ((request.name("query or filters"),
+                                        bool(request.query) or not request.filters.is_empty),
+                                       (request.name("around"), request.around is not None),
+                                       (request.name("type"), request.node_type is not None),
+                                       (request.name("construct"), request.construct is not None)) if wanted]
+    if len(given) > 1:
+        raise ExportError(f"give one slice at a time, not {' and '.join(given)}")
+    if request.hops is not None and request.around is None:
+        raise ExportError(f"{request.name('hops')} goes with {request.name('around')}")
+    if request.top is not None and not request.query:
+        raise ExportError(f"{request.name('top')} goes with {request.name('query')} "
+                          "(filters alone export every paper that passes them)")
+    if request.query:
+        return query_slice(build, searcher(), request.query, request.filters, request.top or 20)
+    if not request.filters.is_empty:
+        return filter_slice(build, request.filters, vocab())
+    if request.around is not None:
+        return around_slice(build, request.around, 1 if request.hops is None else request.hops)
+    if request.node_type is not None:
+        return type_slice(build, request.node_type)
+    if request.construct is not None:
+        return construct_slice(request.construct(), request.construct_source)
+    return whole_graph()
 
 
 def resolve_node(graph: nx.MultiDiGraph, text: str) -> str:
