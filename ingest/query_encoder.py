@@ -265,6 +265,8 @@ def export(model: str, folder: Path) -> None:
     sample = transformer.tokenizer(list(CHECK_TEXTS[:2]), padding=True, return_tensors="pt")
     batch, tokens = torch.export.Dim("batch"), torch.export.Dim("tokens")
     logging.getLogger("torch.onnx").setLevel(logging.ERROR)  # it logs every optional package it lacks
+    for optimiser in ("onnx_ir", "onnxscript"):  # they log each step of the graph optimisation at INFO
+        logging.getLogger(optimiser).setLevel(logging.WARNING)
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the exporter's notes on its own internals mean nothing to a user
         torch.onnx.export(
