@@ -105,6 +105,25 @@ def test_tfkg_search_imports_neither_torch_nor_the_app(bundled_build: Path) -> N
     assert used_onnx == "True"
 
 
+def test_the_app_answers_a_search_without_importing_torch(bundled_build: Path) -> None:
+    script = (
+        "import json, sys\n"
+        "from tests.app_helpers import open_page, paper_links\n"
+        "app = open_page('search', {'q': 'one-shot diffusion emotion'})\n"
+        "print(json.dumps([len(app.exception), len(paper_links(app))]))\n"
+        "print(json.dumps(sorted(name for name in ('torch', 'transformers', 'sentence_transformers')"
+        " if name in sys.modules)))\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TFKG_BUILD": str(bundled_build)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    shown, imported = (json.loads(line) for line in done.stdout.splitlines()[-2:])
+    exceptions, results = shown
+    assert exceptions == 0 and results > 0
+    assert imported == []
+
+
 @pytest.fixture(scope="module")
 def weighted_pooling_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped model with weighted-mean pooling, which the query encoder does not compute: its
