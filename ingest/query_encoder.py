@@ -120,7 +120,10 @@ class OnnxEncoder:
         from tokenizers import Tokenizer
 
         spec = EncoderSpec.read(folder)
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        try:
+            tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        except Exception as error:  # tokenizers raises a bare Exception for a missing or bad file
+            raise ValueError(f"{folder / 'tokenizer.json'}: {error}") from error
         # sentence-transformers pads to the longest text of a batch and cuts at max_seq_length, whatever
         # padding and truncation the saved tokenizer carries (all-MiniLM-L6-v2's says 128 and fixed)
         tokenizer.enable_truncation(max_length=spec.max_tokens)

@@ -160,15 +160,16 @@ def test_a_model_that_cannot_be_exported_warns_once_and_searches_with_sentence_t
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("damage", "said"), [
-    ("no encoder entry", "has no ONNX query encoder"),
-    ("weights missing", "the ONNX query encoder is damaged"),
+@pytest.mark.parametrize(("damage", "left_out", "said"), [
+    ("no encoder entry", "model.onnx.data", "has no ONNX query encoder"),
+    ("weights missing", "model.onnx.data", "the ONNX query encoder is damaged"),
+    ("tokenizer missing", "tokenizer.json", "the ONNX query encoder is damaged"),
 ])
 def test_a_build_without_a_usable_export_warns_and_searches_with_sentence_transformers(
         bundled_build: Path, vocab: Vocabulary, embedder: Embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture,
-        damage: str, said: str) -> None:
+        damage: str, left_out: str, said: str) -> None:
     copy = tmp_path / "build"
-    shutil.copytree(bundled_build, copy, ignore=shutil.ignore_patterns("model.onnx.data"))
+    shutil.copytree(bundled_build, copy, ignore=shutil.ignore_patterns(left_out))
     if damage == "no encoder entry":  # a build made before tfkg exported the model
         manifest = read_manifest(copy)
         del manifest["encoder"]
