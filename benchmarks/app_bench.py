@@ -10,7 +10,7 @@ without any browser rendering. Interactions:
                 search with the filter, and the page drawn again)
   paper page    a paper's page (fields, list rows, similar papers, the graph neighbourhood)
 Measured: cold start (process start to the first rendered page, and to the first search result, which
-loads the embedding model); then every interaction in one warm session; then 10 sessions searching at
+loads the query encoder); then every interaction in one warm session; then 10 sessions searching at
 once (each runs the three interactions in a loop; bounded by --rounds and --seconds); and the server's
 resident memory with 1 and with 10 sessions. Writes a table on stdout and benchmarks/out/app_bench.json.
 

@@ -53,7 +53,8 @@ class Embedder:
 
     def __init__(self, name: str, model: Any) -> None:
         self.name = name
-        self._model = model
+        self.model = model
+        """The loaded SentenceTransformer."""
         self.dim = int(model.get_embedding_dimension())
 
     @classmethod
@@ -74,7 +75,7 @@ class Embedder:
             # 500 ms against 13 ms with one thread, measured by benchmarks/search_bench.py)
             torch.set_num_threads(1)
         try:
-            vectors = self._model.encode(
+            vectors = self.model.encode(
                 list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=progress,
                 convert_to_numpy=True,
             )

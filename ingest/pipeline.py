@@ -1,9 +1,10 @@
 """`tfkg ingest`: list -> entries -> papers -> enrichment -> graph -> build folder.
 
 Reads: a list file, the vocabularies in the data folder, the arXiv and Semantic Scholar APIs through
-the cache folder (ingest/enrich.py). Writes: a whole build folder (see
-`kg/core/store.py`), swapped in only when every stage succeeded. A build whose manifest records the same
-inputs is left alone: the run says so and does nothing.
+the cache folder (ingest/enrich.py). Writes: a whole build folder (see `kg/core/store.py`), with the
+search index (ingest/index.py) and the query encoder (ingest/query_encoder.py), swapped in only when
+every stage succeeded. A build whose manifest records the same inputs is left alone: the run says so
+and does nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ingest.enrich import EnrichConfig, enrich
 from ingest.graph import build_graph, edge_counts, node_counts
 from ingest.papers import build_corpus
 from ingest.parse import parse_list
+from ingest.query_encoder import export_encoder
 from kg.core import settings
 from kg.core.model import Paper
 from kg.core.store import BUILD_FORMAT, read_manifest, staged_build, write_core, write_json, write_jsonl
@@ -132,6 +134,7 @@ def ingest(options: IngestOptions) -> IngestResult:
         write_jsonl(stage / "external_references.jsonl", enrichment.external_references)
         write_json(stage / "enrichment.json", enrichment.report)
         manifest["index"] = _build_search_index(stage, corpus.papers, vocab, options)
+        manifest["encoder"] = export_encoder(stage, options.model, options.cache_dir)
         write_json(stage / "manifest.json", manifest)
     return IngestResult(built=True, manifest=manifest, warnings=warnings)
 

@@ -29,7 +29,8 @@ def built(tmp_path: Path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file of a build (its encoder/ folder's too) by path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_stats_json_gives_the_counts_of_the_bundled_list(bundled_build: Path) -> None:

@@ -108,18 +108,21 @@ def entries_by_ref() -> dict[str, Entry]:
     return _entries_by_ref(str(folder), build_stamp(folder))
 
 
-@st.cache_resource(max_entries=1, show_spinner="Loading the search model and index…")
+@st.cache_resource(max_entries=1, show_spinner="Loading the search index…")
 def _searcher(folder: str, stamp: str) -> Searcher:
-    import torch
-
+    from ingest.embed import Embedder
     from kg.search.search import Searcher
 
-    # One torch thread for good: the sessions are the concurrency. ingest/embed.py drops to one thread per
-    # query and then restores the count it found, which races between sessions; with two threads a
-    # query on a busy 2-core machine took 500 ms instead of 10 ms.
-    torch.set_num_threads(1)
     searcher = Searcher.load(_build(folder, stamp), vocab=vocabulary())
-    searcher.embedder  # load the model now, not on some session's first query  # noqa: B018
+    # the query encoder now, not on some session's first query: the build's ONNX export (it runs on one
+    # thread), or the model itself for a build that has none
+    if isinstance(searcher.embedder, Embedder):
+        import torch
+
+        # One torch thread for good: the sessions are the concurrency. ingest/embed.py drops to one thread
+        # per query and then restores the count it found, which races between sessions; with two threads a
+        # query on a busy 2-core machine took 500 ms instead of 10 ms.
+        torch.set_num_threads(1)
     # The model, the index and the build live as long as the process: keeping them out of the garbage
     # collector's full collections keeps those from pausing every session (they walk every object).
     gc.freeze()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kg.core.errors import UserError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 IN_CHECKOUT = (PROJECT_ROOT / "data" / "venues.toml").is_file()

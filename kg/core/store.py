@@ -8,7 +8,8 @@ A build is one folder (default `data/build/`) holding, in format version BUILD_F
   metrics.jsonl   one Metric per line
   graph.json      the graph in networkx node-link form (`edges` key; an edge's ends are "from" and "to",
                   so that edges keep their own `source` attribute: where an about edge came from)
-Later stages add their own files (the search index) to the same folder before it is swapped in.
+Later stages add their own files (the search index, the query encoder's `encoder/`) to the same folder
+before it is swapped in.
 
 A new build is written to a fresh version folder (`.<name>.versions/`) and published by pointing the
 build folder, a symbolic link, at it in one rename (`staged_build`), one writer at a time: an interrupted

@@ -1,7 +1,8 @@
 """Hybrid paper search over a build: dense + BM25 + query concepts, with filters, facets and explanations.
 
 Reads: a build folder (papers and the index written by `ingest/index.py`), the vocabulary, and the
-embedding model (loaded on the first query with words, never to re-embed papers). Writes nothing.
+query encoder (`ingest/query_encoder.py`; loaded on the first query with words, never to re-embed
+papers). Writes nothing.
 
 Ranking (measured on the judged set by benchmarks/eval_judged.py, see docs/search.md): a weighted sum of
 the BM25 score (as a share of the best one, weighted by how much of the query's wording the best-matching
@@ -31,6 +32,7 @@ from rapidfuzz import fuzz, process
 from ingest.embed import Embedder
 from ingest.index import DenseIndex, check_index, load_dense, load_lexical, paper_text
 from ingest.lexical import LexicalIndex, matched_words
+from ingest.query_encoder import QueryEncoder, load_query_encoder
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.model import Paper, Ref
@@ -145,7 +147,7 @@ class Searcher:
         self.lexical = lexical
         self.table = FacetTable(self.papers, vocab)
         self._row = {paper.id: row for row, paper in enumerate(self.papers)}
-        self._embedder = model if isinstance(model, Embedder) else None
+        self._embedder: QueryEncoder | None = model if isinstance(model, Embedder) else None
         self.model_name = model.name if isinstance(model, Embedder) else model
         self.query_vector = lru_cache(maxsize=QUERY_VECTORS_CACHED)(self._encode_query)
         """The normalised vector of a query text; the last QUERY_VECTORS_CACHED are kept, since an app
@@ -166,10 +168,11 @@ class Searcher:
         return cls(build, vocab, model if isinstance(model, Embedder) else wanted, dense, lexical)
 
     @property
-    def embedder(self) -> Embedder:
-        """The query encoder, loaded on first use."""
+    def embedder(self) -> QueryEncoder:
+        """The query encoder, loaded on first use: the build's ONNX export of the model when it has one
+        (no torch), else the model itself (see ingest/query_encoder.py)."""
         if self._embedder is None:
-            self._embedder = Embedder.load(self.model_name)
+            self._embedder = load_query_encoder(self.build.folder, self.build.manifest, self.model_name)
         return self._embedder
 
     def _encode_query(self, text: str) -> np.ndarray:
