@@ -23,13 +23,17 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner, Result
+from fastapi.testclient import TestClient
 
+from kg.api.app import create_app
+from kg.api.service import Service
 from kg.cli.main import main
 from kg.core.store import Build, load_build
 from kg.core.vocab import Vocabulary
 from kg.rdf.export import slice_rdf, type_slice, whole_graph
 from kg.rdf.sparql import Bounds, SparqlError, SparqlResult, run_sparql
 from kg.rdf.store_client import StoreError, redacted
+from kg.search.search import Searcher
 from tests.conftest import CLOSED_PORT_URL
 
 SERVER_TIMEOUT_S = 5
@@ -312,3 +316,18 @@ def test_a_busy_store_is_asked_again_and_never_sees_the_semantic_scholar_key(
                       "--build", str(bundled_build))
     assert loaded.exit_code == 1 and len(seen) == 3
     assert f"refused loading <{GRAPH}>: HTTP 503 Service Unavailable" in loaded.stderr
+
+
+def test_the_http_apis_sparql_endpoint_asks_the_store(
+        store: str, bundled_build: Path, searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = QUERIES["papers per venue"]
+    with TestClient(create_app(Service.of(searcher))) as client:
+        local = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        assert tfkg("export", "--to-store", f"{store}/store", "--build", str(bundled_build)).exit_code == 0
+        remote(monkeypatch, store)
+        asked = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert local.status_code == asked.status_code == 200
+    assert "answered by the triple store" in asked.headers["TFKG-Notes"]
+    rows = [sorted(json.dumps(row, sort_keys=True) for row in answer.json()["results"]["bindings"])
+            for answer in (local, asked)]
+    assert rows[0] == rows[1] and rows[0]

@@ -32,18 +32,17 @@ HEAVY_MODULES = ("torch", "transformers", "sentence_transformers", "onnx", "onnx
 
 def texts_to_compare(build: Path, vocab: Vocabulary, count: int = 1000) -> list[str]:
     """`count` distinct texts like those tfkg encodes: the bundled papers' titles and indexed texts, the
-    vocabulary's labels and spellings, the benchmark queries, generated queries (a concept and title
+    vocabulary's labels and spellings, generated queries (a concept and title
     words), and texts longer than the model reads (cut at its max_seq_length)."""
     papers = load_build(build).papers
     titles = [paper.title for paper in papers]
     labels = [term for c in vocab.concepts.values() for term in (c.label, *c.alt_labels)]
     labels += [d.label for d in vocab.datasets.values()] + [v.name for v in vocab.venues.values()]
-    queries = [json.loads(line)["query"] for line in (ROOT / "benchmarks" / "queries.jsonl").open(encoding="utf-8")]
     rng = random.Random(15)
     words = [word for title in titles for word in title.split()]
     generated = [" ".join([rng.choice(labels), *rng.sample(words, rng.randint(1, 6))]) for _ in range(count)]
     long = [". ".join(rng.sample(titles, 30)) for _ in range(8)]
-    pool_ = [*titles, *(paper_text(p, vocab) for p in papers), *labels, *queries, *long, *generated]
+    pool_ = [*titles, *(paper_text(p, vocab) for p in papers), *labels, *long, *generated]
     return list(dict.fromkeys(pool_))[:count]
 
 
