@@ -61,8 +61,9 @@ class ListCounts:
 
 
 def heldout_lists() -> list[Path]:
-    """The held-out lists, by name."""
-    return sorted(HELDOUT.glob("*.md"))
+    """The held-out lists, by name: each `<name>.md` with its `<name>.source.toml` beside it."""
+    return [source.with_name(source.name.removesuffix(".source.toml") + ".md")
+            for source in sorted(HELDOUT.glob("*.source.toml"))]
 
 
 def misspelt_warnings(message: str) -> list[str]:
@@ -152,7 +153,8 @@ def main(as_json: bool) -> None:
     found = [f for c in counts for f in c.found]
     scores = score(found, load_labels(), vocab)
     if as_json:
-        lists = [{"file": c.file, "rows": c.rows, "dated": c.dated, "found": [vars(f) for f in c.found]} for c in counts]
+        lists = [{"file": c.file, "rows": c.rows, "dated": c.dated, "found": [vars(f) for f in c.found]}
+                 for c in counts]
         click.echo(json.dumps({"lists": lists, "scores": scores}, indent=2))
     else:
         click.echo(table(counts, scores))
