@@ -52,6 +52,8 @@ OTHER_WORDS = frozenset({
     "documentation", "leaderboard", "api", "in",
 })
 GENERIC_WORDS = PAPER_WORDS | CODE_WORDS | PROJECT_WORDS | DATASET_WORDS | OTHER_WORDS
+POINTER_WORDS = frozenset({"link", "links", "here", "url"})
+"""Words of a label that only points ("[Link]", "[here]"): the link's host says what it is."""
 # A label of more words than this is a title even when every word is an everyday one.
 MAX_GENERIC_WORDS = 4
 
@@ -195,7 +197,8 @@ class RowReader:
         said = label_role(label)
         if said is not None:
             return said
-        if label_words(label) and self.is_generic(label):
+        words = set(label_words(label))
+        if words and not words <= POINTER_WORDS and self.is_generic(label):
             return "other"
         return _host_role(href) or default
 

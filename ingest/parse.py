@@ -505,9 +505,13 @@ class _ListParser:
                 if href.lower().startswith(("http://", "https://"))]
 
     def _venue_from_tags(self, tags: list[str]) -> str:
-        """The venue a row's tags name: the first the vocabulary knows, else the first tag."""
-        known = [tag for tag in tags if self.vocab.parse_venue(tag).kind != "unknown"]
-        return (known or tags or [""])[0]
+        """The venue a row's tags name: the first the vocabulary knows with a year, else the first it knows
+        ("[arxiv](url) ... (ICLR 2016)": a link label naming a host says less than a venue and its year),
+        else the first tag."""
+        venues = [(tag, self.vocab.parse_venue(tag)) for tag in tags]
+        dated = [tag for tag, venue in venues if venue.kind != "unknown" and venue.year is not None]
+        known = [tag for tag, venue in venues if venue.kind != "unknown"]
+        return (dated or known or tags or [""])[0]
 
     def _add_entry(
         self,

@@ -47,6 +47,17 @@ def test_link_roles_come_from_label_words_not_prefixes(vocab: Vocabulary) -> Non
     assert rows[10].code_links[0].url == "https://github.com/someone/vdth"
 
 
+def test_a_venue_with_its_year_beats_a_link_label_naming_a_host(vocab: Vocabulary) -> None:
+    row = by_line(read(vocab, "bullets_with_venue_tags.md"))[17]
+    assert (row.title, row.venue.label) == ("Progressive Speaking Heads for Stable Training", "ICLR 2018")
+    assert row.arxiv_id == "1710.10199"
+
+
+def test_a_link_labelled_only_link_is_what_its_host_says(vocab: Vocabulary) -> None:
+    row = by_line(read(vocab, "tables_other_layouts.md"))[21]
+    assert [link.column for link in row.links] == ["paper"] and row.arxiv_id == "2112.04184"
+
+
 def test_venue_decorations_workshops_and_typos(vocab: Vocabulary) -> None:
     rows = by_line(read(vocab, "bullets_with_venue_tags.md"))
     assert (rows[9].title, rows[9].venue.label) == ("A Talking Face Method That Nobody Linked Yet", "CVPR 2021")
