@@ -64,6 +64,10 @@ HTML_TAG = re.compile(r"<[^<>]+>")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
 DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
+# A day and month between a venue's name and its year in running text ("arxiv, 17 Jan 2019", "NeurIPS, Dec. 2021").
+MONTH = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+         r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+DAY_AND_MONTH = re.compile(rf"[\s,]*(?:\d{{1,2}}\s+{MONTH}|{MONTH}(?:\s+\d{{1,2}})?)[\s,]*$", re.IGNORECASE)
 # A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
 MIN_BULLET_TITLE_WORDS = 3
 
@@ -662,7 +666,9 @@ class _ListParser:
             before = text[max(0, match.start() - 40) : match.start()]
             if UNDER_REVIEW.search(before):
                 continue
-            # The name stands right before the year ("CVPR 2023", "ACM MM, 2021"), not a sentence away.
+            # The name stands right before the year ("CVPR 2023", "ACM MM, 2021"), or before a date that ends
+            # in it ("arxiv, 17 Jan 2019"), not a sentence away.
+            before = DAY_AND_MONTH.sub("", before)
             adjacent = re.search(r"([\w&@'\-]+(?:\s+[\w&@'\-]+){0,2})[\s,'’(]*$", before)
             words = adjacent.group(1).split() if adjacent else []
             after = re.match(r"\s*(workshops?)\b", text[match.end() :], re.IGNORECASE)

@@ -113,10 +113,11 @@ def test_non_paper_rows_are_warned_never_read_as_papers(vocab: Vocabulary) -> No
 
 def test_paragraph_entries_and_lists_inside_html_blocks(vocab: Vocabulary) -> None:
     rows = by_line(read(vocab, "paragraph_entries.md"))
-    assert sorted(rows) == [7, 11, 17]  # the survey sentence on line 3 is prose
+    assert sorted(rows) == [7, 11, 16, 21]  # the survey sentence on line 3 is prose
     assert rows[7].title == "Talking Faces in Many Styles: A Paragraph Entry"  # not the linked author
     assert (rows[7].venue.family, rows[7].arxiv_id) == ("CVPRW", "2304.00021")
-    assert (rows[11].venue.label, rows[17].venue.label) == ("NeurIPS 2022", "ICCV 2019")
+    assert (rows[11].venue.label, rows[21].venue.label) == ("NeurIPS 2022", "ICCV 2019")
+    assert (rows[16].title, rows[16].venue.label) == ("A Paragraph Entry Dated Like a Citation", "arXiv 2020")
 
 
 @pytest.fixture(scope="module")
