@@ -23,8 +23,6 @@ import asyncio
 import json
 import os
 import random
-import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -38,6 +36,10 @@ from kg.core import settings
 from kg.core.store import load_build
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.measure import free_port, latency_summary, rss_mb  # noqa: E402
+
 OUT = ROOT / "benchmarks" / "out"
 QUERIES = [
     "one-shot diffusion emotion", "nerf talking head", "lip sync with code", "audio-driven 3D face animation",
@@ -54,18 +56,10 @@ SPARQL = [
 KINDS = ("search", "paper", "similar", "sparql")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (from /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
 
 
 def request_for(kind: str, rng: random.Random, paper_ids: list[str]) -> tuple[str, dict[str, Any]]:
@@ -127,18 +121,14 @@ async def measure(base: str, pid: int, paper_ids: list[str], clients: int, reque
         stop.set()
         await sampler
     every = [t for kind in KINDS for t in timings[kind]]
-    rows = {kind: summary(timings[kind], errors[kind]) for kind in KINDS}
-    rows["all"] = summary(every, [e for kind in KINDS for e in errors[kind]])
+    rows = {kind: latency_summary(timings[kind]) | {"errors": len(errors[kind])} for kind in KINDS}
+    rows["all"] = latency_summary(every) | {"errors": sum(len(errors[kind]) for kind in KINDS)}
     return {"clients": clients, "requests": len(every), "seconds": elapsed, "per_second": len(every) / elapsed,
             "latency": rows, "memory_mb": {"after_warm_up": idle, "peak_under_load": peak[0]},
             "error_examples": sorted({e for kind in KINDS for e in errors[kind]})[:10]}
 
 
-def summary(times: list[float], errors: list[str]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"n": len(ordered), "errors": len(errors), "p50_ms": 1000 * statistics.median(ordered),
-            "p95_ms": 1000 * p95, "max_ms": 1000 * ordered[-1]}
+
 
 
 def wait_ready(base: str, server: subprocess.Popen, seconds: float = 180) -> float:

@@ -24,8 +24,6 @@ import asyncio
 import json
 import os
 import random
-import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -42,6 +40,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from kg.core import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.measure import free_port, latency_summary, rss_mb  # noqa: E402
+
 OUT = ROOT / "benchmarks" / "out"
 QUERIES = [
     "one-shot diffusion emotion", "nerf talking head", "lip sync with code", "audio-driven 3D face animation",
@@ -52,18 +54,10 @@ FILTERS = ["kind=conference", "code=yes", "year=2022-2023", "kind=preprint"]
 PAPERS = ["2301.03786", "2205.15278", "2211.12194", "2301.13430", "2303.11548", "2104.07452"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (from /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
 
 
 class Session:
@@ -118,11 +112,7 @@ async def run_rounds(session: Session, rounds: int, deadline: float, seed: int) 
     return times
 
 
-def summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"n": len(ordered), "p50_ms": 1000 * statistics.median(ordered), "p95_ms": 1000 * p95,
-            "max_ms": 1000 * ordered[-1]}
+
 
 
 async def measure(port: int, pid: int, started: float, sessions: int, rounds: int, seconds: float) -> dict[str, Any]:
@@ -154,8 +144,8 @@ async def measure(port: int, pid: int, started: float, sessions: int, rounds: in
         "exceptions": exceptions,
         "cold_start": {"first_page_s": cold_page, "first_page_run_s": first_page, "first_search_s": cold_search,
                        "first_search_run_s": first_search},
-        "alone": {name: summary(times) for name, times in alone.items()},
-        f"{sessions}_sessions": {name: summary(times) for name, times in loaded.items()},
+        "alone": {name: latency_summary(times) for name, times in alone.items()},
+        f"{sessions}_sessions": {name: latency_summary(times) for name, times in loaded.items()},
         "memory_mb": {"1_session": memory_one, f"{sessions}_sessions": memory_many},
     }
 

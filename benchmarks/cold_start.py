@@ -29,7 +29,8 @@ import click
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.app_bench import OUT, Session, free_port, serve, wait_healthy  # noqa: E402
+from benchmarks.app_bench import OUT, Session, serve, wait_healthy  # noqa: E402
+from benchmarks.measure import free_port  # noqa: E402
 from kg.core import settings  # noqa: E402
 from kg.core.store import read_manifest  # noqa: E402
 

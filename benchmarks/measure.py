@@ -1,9 +1,13 @@
-"""Time and peak memory of one command, run as the child of a fresh process (shared by the benchmarks)."""
+"""What the benchmarks share: a command's time and peak memory (run as the child of a fresh process), a free
+loopback port, a process's resident memory, and a latency summary."""
 
 from __future__ import annotations
 
+import socket
+import statistics
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = (
     "import resource, subprocess, sys, time; started = time.perf_counter(); "
@@ -17,3 +21,26 @@ def measured(command: list[str]) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", PROBE, *command], check=True, capture_output=True, text=True).stdout
     seconds, kilobytes = out.split()
     return float(seconds), int(kilobytes) / 1024
+
+
+def free_port() -> int:
+    """A loopback port no one listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def latency_summary(times: list[float]) -> dict[str, float]:
+    """Count, p50, p95 and max in milliseconds of durations in seconds."""
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"n": len(ordered), "p50_ms": 1000 * statistics.median(ordered), "p95_ms": 1000 * p95,
+            "max_ms": 1000 * ordered[-1]}

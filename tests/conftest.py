@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, settings
 
+from benchmarks.measure import free_port  # noqa: F401 (the tests that start a server take it from here)
 from kg.core.vocab import Vocabulary
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from rdflib.namespace import SDO
 from kg.api.app import create_app
 from kg.api.service import Service
 from kg.search.search import Searcher
-from tests.test_browser import free_port
+from tests.conftest import free_port
 
 PAPER_IRI = URIRef("https://tfkg.example.org/paper/2211.12194")
 SELECT = "SELECT ?paper ?title WHERE { ?paper a schema:ScholarlyArticle ; schema:name ?title } ORDER BY ?paper LIMIT 4"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -34,7 +33,7 @@ from kg.rdf.export import slice_rdf, type_slice, whole_graph
 from kg.rdf.sparql import Bounds, SparqlError, SparqlResult, run_sparql
 from kg.rdf.store_client import StoreError, redacted
 from kg.search.search import Searcher
-from tests.conftest import CLOSED_PORT_URL
+from tests.conftest import CLOSED_PORT_URL, free_port
 
 SERVER_TIMEOUT_S = 5
 """The server's own limit on a query, so a query tfkg gave up on does not keep a core busy."""
@@ -56,11 +55,6 @@ QUERIES = {
     "a DESCRIBE": "DESCRIBE concept:nerf",
 }
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
