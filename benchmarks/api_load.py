@@ -38,7 +38,7 @@ from kg.core.store import load_build
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.measure import free_port, latency_summary, rss_mb  # noqa: E402
+from benchmarks.measure import free_port, latency_summary, rss_mb, wait_until_up  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 QUERIES = [
@@ -131,19 +131,6 @@ async def measure(base: str, pid: int, paper_ids: list[str], clients: int, reque
 
 
 
-def wait_ready(base: str, server: subprocess.Popen, seconds: float = 180) -> float:
-    """Seconds from now until the server answers (it loads the build and the model first)."""
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if server.poll() is not None:
-            raise click.ClickException(f"tfkg serve exited with status {server.returncode}")
-        try:
-            httpx.get(base + "/api/stats", timeout=2).raise_for_status()
-            return time.monotonic() - started
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise click.ClickException(f"tfkg serve did not answer within {seconds} s")
-
 
 @click.command()
 @click.option("--build", "build_dir", type=click.Path(path_type=Path), default=lambda: settings.get("build"),
@@ -163,7 +150,7 @@ def main(build_dir: Path, clients: int, requests: int, seconds: float) -> None:
         server = subprocess.Popen([tfkg, "serve", "--port", str(port), "--build", str(build_dir)], env=env,
                                   stdout=log, stderr=subprocess.STDOUT)
     try:
-        start_s = wait_ready(base, server)
+        start_s = wait_until_up(base + "/api/stats", server, "tfkg serve")
         figures = asyncio.run(measure(base, server.pid, paper_ids, clients, requests, seconds))
     finally:
         server.terminate()

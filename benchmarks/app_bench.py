@@ -42,7 +42,7 @@ from kg.core import settings
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.measure import free_port, latency_summary, rss_mb  # noqa: E402
+from benchmarks.measure import free_port, latency_summary, rss_mb, wait_until_up  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 QUERIES = [
@@ -158,18 +158,6 @@ def serve(port: int, build: Path, log: Path) -> subprocess.Popen:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
 
 
-def wait_healthy(port: int, server: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise click.ClickException(f"the app exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise click.ClickException(f"the app did not answer within {seconds} s")
-
 
 @click.command()
 @click.option("--build", "build_dir", type=click.Path(path_type=Path), default=lambda: settings.get("build"),
@@ -184,7 +172,7 @@ def main(build_dir: Path, sessions: int, rounds: int, seconds: float) -> None:
     started = time.perf_counter()
     server = serve(port, build_dir, OUT / "app_bench_server.log")
     try:
-        wait_healthy(port, server)
+        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", server, "the app")
         figures = asyncio.run(measure(port, server.pid, started, sessions, rounds, seconds))
     finally:
         server.terminate()

@@ -29,8 +29,8 @@ import click
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.app_bench import OUT, Session, serve, wait_healthy  # noqa: E402
-from benchmarks.measure import free_port  # noqa: E402
+from benchmarks.app_bench import OUT, Session, serve  # noqa: E402
+from benchmarks.measure import free_port, wait_until_up  # noqa: E402
 from kg.core import settings  # noqa: E402
 from kg.core.store import read_manifest  # noqa: E402
 
@@ -60,7 +60,7 @@ def app_cold_start(build: Path, query: str) -> tuple[float, float]:
     started = time.perf_counter()
     server = serve(port, build, OUT / "cold_start_server.log")
     try:
-        wait_healthy(port, server)
+        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", server, "the app")
         return asyncio.run(first_result(port, started, query))
     finally:
         server.terminate()

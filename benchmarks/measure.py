@@ -7,7 +7,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+
+import click
 
 PROBE = (
     "import resource, subprocess, sys, time; started = time.perf_counter(); "
@@ -44,3 +48,18 @@ def latency_summary(times: list[float]) -> dict[str, float]:
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"n": len(ordered), "p50_ms": 1000 * statistics.median(ordered), "p95_ms": 1000 * p95,
             "max_ms": 1000 * ordered[-1]}
+
+
+def wait_until_up(url: str, server: subprocess.Popen, what: str, seconds: float = 180) -> float:
+    """Seconds from now until url answers (a server loading its build and model first); a ClickException
+    naming `what` when the server exits or does not answer within `seconds`."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if server.poll() is not None:
+            raise click.ClickException(f"{what} exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return time.monotonic() - started
+        except OSError:
+            time.sleep(0.1)
+    raise click.ClickException(f"{what} did not answer within {seconds} s")
