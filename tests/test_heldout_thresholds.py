@@ -4,9 +4,8 @@ findings there is noticed and judged before benchmarks/heldout_thresholds.py rep
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -20,12 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def heldout() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("heldout_thresholds", ROOT / "benchmarks" / "heldout_thresholds.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("benchmarks.heldout_thresholds")
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from pathlib import Path
 from types import ModuleType
 
@@ -14,7 +13,7 @@ from ingest.parse import parse_list
 from kg.core.model import Entry, ParsedList
 from kg.core.vocab import Vocabulary
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES
 
 READING = FIXTURES / "reading"
 
@@ -122,12 +121,7 @@ def test_paragraph_entries_and_lists_inside_html_blocks(vocab: Vocabulary) -> No
 
 @pytest.fixture(scope="module")
 def corpus_quality() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corpus_quality", ROOT / "benchmarks" / "corpus_quality.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("benchmarks.corpus_quality")
 
 
 def test_the_corpus_is_read_above_its_floors(corpus_quality: ModuleType, vocab: Vocabulary) -> None:

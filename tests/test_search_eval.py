@@ -4,22 +4,16 @@ stays ahead of dense and BM25 ranking given the same query handling. The test ha
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from .conftest import ROOT
-
 
 @pytest.fixture(scope="module")
 def evaluation() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_judged", ROOT / "benchmarks" / "eval_judged.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("benchmarks.eval_judged")
 
 
 def test_the_judged_set_has_two_halves_of_every_kind(evaluation: ModuleType) -> None:
