@@ -565,7 +565,8 @@ def sparql(query_or_file: str, fmt: str, timeout: float | None, max_rows: int | 
     defaults = Bounds.from_settings()
     bounds = Bounds(defaults.seconds if timeout is None else timeout,
                     defaults.rows if max_rows is None else max_rows, defaults.memory_mb)
-    result = run_sparql(load_build(build_dir), query, bounds=bounds)
+    build = None if settings.get("sparql_endpoint") else load_build(build_dir)  # a store needs no build
+    result = run_sparql(build, query, bounds=bounds)
     click.echo(format_result(result, fmt), nl=False)
     for note in result.notes:
         click.echo(f"tfkg: {note}", err=True)

@@ -326,14 +326,16 @@ def _child(sender: Any, store: ox.Store, query: str, namer: Namer, form: QueryFo
         sender.send(("error", f"SPARQL syntax error: {error}"))
 
 
-def run_sparql(build: Build, query: str, *, vocab: Vocabulary | None = None, base: str | None = None,
+def run_sparql(build: Build | None, query: str, *, vocab: Vocabulary | None = None, base: str | None = None,
                bounds: Bounds | None = None) -> SparqlResult:
     """Run a read-only SPARQL query over the whole graph of a build, within bounds when given; or, when the
     setting sparql_endpoint (TFKG_SPARQL_ENDPOINT) names a triple store, over the graph loaded there
-    (`tfkg export --to-store`), the build then giving nothing but its name."""
+    (`tfkg export --to-store`), which needs no build (None)."""
     form = query_form(query)  # refuse updates, SERVICE calls and syntax errors before mapping or sending
 
     def loaded() -> tuple[ox.Store, Namer]:
+        if build is None:
+            raise SparqlError("no build to query and no triple store set (TFKG_SPARQL_ENDPOINT)")
         quads = rdf_quads(build, vocab=vocab, base=base)
         return load_store(quads), quads.namer
 
