@@ -536,8 +536,8 @@ class _ListParser:
         if venue.kind == "unknown" and venue.family:
             flags.append("unknown_venue")
             self.warn(line, f"unknown venue {venue.raw!r} kept as written")
-        elif venue.note and venue.note.startswith("read "):
-            self.warn(line, f"venue {venue.raw!r}: {venue.note}")
+        elif venue.readings:  # also behind a decoration: "Arix 2024 Oral"
+            self.warn(line, f"venue {venue.raw!r}: {'; '.join(venue.readings)}")
         self.entries.append(
             Entry(
                 file=self.file,

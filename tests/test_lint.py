@@ -102,3 +102,18 @@ def test_several_lists_are_linted_at_once_as_pre_commit_passes_them(listed: Path
                      " (CVPR 2023)\n", encoding="utf-8")
     result = lint(str(clean), str(listed))
     assert result.exit_code == 1 and str(listed) in result.stdout and str(clean) not in result.stdout
+
+
+def test_a_misspelt_venue_or_year_is_a_finding_even_behind_a_decoration(tmp_path: Path) -> None:
+    listed = tmp_path / "README.md"
+    listed.write_text("# Papers\n\n"
+                      "- Speaking Portraits from a Single Photo (NeurlPS 2020) [paper](https://arxiv.org/abs/2006.00001)\n"
+                      "- Expressive Lip Motion for Talking Faces (Arix 2024 Oral) [paper](https://arxiv.org/abs/2402.00002)\n"
+                      "- Gaze Control for Animated Speaking Faces (CVPR 2023) [paper](https://arxiv.org/abs/2301.00003)\n",
+                      encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    result = lint(str(listed), "--format", "json")
+    typos = [(f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]
+             if f["kind"] == "venue_typo"]
+    assert typos == [(3, "'NeurlPS 2020': read 'NeurlPS' as NeurIPS"),
+                     (4, "'Arix 2024 Oral': read 'Arix' as arXiv")]

@@ -119,6 +119,11 @@ class Venue:
         """Human form: "CVPR 2023", "arXiv 2022", "2022", or "" when nothing is known."""
         return " ".join(str(part) for part in (self.family, self.year) if part)
 
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """How a misspelt name or year was read, one per typo ("read 'Arix' as arXiv"); () when none was."""
+        return tuple(part for part in (self.note or "").split("; ") if part.startswith("read "))
+
 
 @dataclass(frozen=True)
 class Entry:

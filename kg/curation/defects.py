@@ -15,6 +15,7 @@ Kinds:
   placeholder          a cell that only holds "-", "n/a"..., or a link labelled "coming soon" / "temp"
   venue_suspect        a venue that contradicts the arXiv id's date, the paper URL's venue, or a
                        duplicate's peer-reviewed venue
+  venue_typo           a venue name or year misspelt, read as the vocabulary spells it ("NeurlPS", "20233")
   wrong_section        a row under a year heading that is not its venue's year
 """
 
@@ -42,6 +43,7 @@ DEFECT_KINDS = (
     "missing_paper_link",
     "placeholder",
     "venue_suspect",
+    "venue_typo",
     "wrong_section",
 )
 # A paper URL whose words agree with the title less than this (fuzz.token_set_ratio) is another paper's;
@@ -120,6 +122,9 @@ def find_defects(
             found.append(Defect(entry.file, entry.line, "missing_paper_link", "no link to the paper"))
         found += _placeholders(entry.file, entry.line, entry.raw, lines, dash_is_empty)
         found += _venue_suspect(entry, months)
+        if entry.venue.readings:
+            found.append(Defect(entry.file, entry.line, "venue_typo",
+                                f"{entry.venue.raw!r}: {'; '.join(entry.venue.readings)}"))
         found += _wrong_section(entry)
     for item in datasets:
         if "malformed_markdown" in item.flags:

@@ -43,6 +43,7 @@ RULE_HELP = {
     "missing_paper_link": "The row links no paper (only code, a project page, or nothing).",
     "placeholder": "A cell holding a placeholder ('-', 'n/a', 'coming soon') instead of content.",
     "venue_suspect": "A venue that contradicts the paper's arXiv date, its link, or its duplicate.",
+    "venue_typo": "A misspelt venue name or year, read as the vocabulary spells it: write it so.",
     "wrong_section": "A row under a year heading that is not its year.",
     "dead_link": "A link whose page is gone (404, 410).",
     "moved_link": "A link that moved permanently (301, 308): `tfkg curate --fix` writes the new address.",
