@@ -10,7 +10,9 @@ folders, offline: titles only, and with the summaries as an `--arxiv-snapshot`. 
 Every ranker gets the same query handling: the query is understood once (kg/search/query.py: venue and year
 words and negations taken out, concepts, venues, years and datasets found), dense and BM25 rank the
 understood text, and every ranker puts the papers that meet every venue, year and dataset the query names
-first. What the concepts add (their share in the score, complete matches first for a query of keywords)
+first (dense_text and bm25_text, shown for comparison, rank the understood text alone). Also printed: nDCG@10
+per kind of query, and hybrid's gain over the better baseline with its paired standard error. What the
+concepts add (their share in the score, complete matches first for a query of keywords)
 is the hybrid ranker's own.
 
     python benchmarks/eval_judged.py                 # both modes, dev and test
@@ -43,7 +45,7 @@ from kg.search.search import Searcher  # noqa: E402
 
 JUDGED = ROOT / "benchmarks" / "judged"
 LIST = ROOT / "data" / "awesome-talking-face-generation.md"
-RANKERS = ("dense", "bm25", "hybrid")
+RANKERS = ("dense_text", "bm25_text", "dense", "bm25", "hybrid")
 K = 10
 
 
@@ -67,32 +69,37 @@ def load_qrels(split: str | None) -> list[dict[str, Any]]:
 
 
 def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
-    """Each ranker: query -> paper ids, best first, all with the same query handling."""
+    """Each ranker: query -> paper ids, best first, all with the same query handling. dense and bm25 also
+    put the papers meeting every venue, year and dataset the query names first, as hybrid does;
+    dense_text and bm25_text rank the understood text by their own score alone."""
     ids = [paper.id for paper in searcher.papers]
 
-    def ordered(query: str, scores: np.ndarray) -> list[str]:
-        without_concepts = replace(understand(query, searcher.vocab, searcher.lexical.knows), concepts=())
-        _, _, constraints = searcher.coverage(without_concepts)
-        tier = searcher.tiers(without_concepts, constraints)
-        order = np.lexsort((-scores, -tier))
-        return [ids[row] for row in order[:K] if scores[row] > 0 or tier[row]]
-
-    def dense(query: str) -> list[str]:
-        text = understand(query, searcher.vocab, searcher.lexical.knows).text or query
+    def dense_scores(text: str) -> np.ndarray:
         rows, similarity = searcher.dense.search(searcher.query_vector(text), len(ids))
         scores = np.zeros(len(ids))
         scores[rows] = np.asarray(similarity) + 1.0  # cosine + 1: every paper scores above 0
-        return ordered(query, scores)
+        return scores
 
-    def bm25(query: str) -> list[str]:
-        text = understand(query, searcher.vocab, searcher.lexical.knows).text or query
-        scores, _ = searcher.lexical.scores(text)
-        return ordered(query, np.asarray(scores, dtype=np.float64))
+    def bm25_scores(text: str) -> np.ndarray:
+        return np.asarray(searcher.lexical.scores(text)[0], dtype=np.float64)
+
+    def ranker(scores_of: Callable[[str], np.ndarray], with_tiers: bool) -> Callable[[str], list[str]]:
+        def ranked(query: str) -> list[str]:
+            intent = understand(query, searcher.vocab, searcher.lexical.knows)
+            scores = scores_of(intent.text or query)
+            tier = np.zeros(len(ids), dtype=np.int64)
+            if with_tiers:
+                without_concepts = replace(intent, concepts=())
+                tier = searcher.tiers(without_concepts, searcher.coverage(without_concepts)[2])
+            order = np.lexsort((-scores, -tier))
+            return [ids[row] for row in order[:K] if scores[row] > 0 or tier[row]]
+        return ranked
 
     def hybrid(query: str) -> list[str]:
         return [result.paper.id for result in searcher.search(query, top=K).results]
 
-    return {"dense": dense, "bm25": bm25, "hybrid": hybrid}
+    return {"dense_text": ranker(dense_scores, False), "bm25_text": ranker(bm25_scores, False),
+            "dense": ranker(dense_scores, True), "bm25": ranker(bm25_scores, True), "hybrid": hybrid}
 
 
 def paper_of_line(build_dir: Path) -> dict[int, str]:
@@ -111,21 +118,29 @@ def by_paper(paper_of: dict[int, str], grades: dict[str, float]) -> dict[str, fl
 
 
 def evaluate(build_dir: Path, qrels: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per split: each ranker's mean nDCG@10 and recall@10, its nDCG@10 per kind of query, and the mean and
+    paired standard error of hybrid's nDCG@10 minus that of the better of dense and bm25."""
     searcher = Searcher.load(build_dir)
     runs = rankers(searcher)
     paper_of = paper_of_line(build_dir)
-    per_split: dict[str, dict[str, dict[str, float]]] = {}
+    per_split: dict[str, dict[str, Any]] = {}
     for split in sorted({q["split"] for q in qrels}):
         chosen = [q for q in qrels if q["split"] == split]
-        per_split[split] = {"queries": len(chosen)}  # type: ignore[dict-item]
+        ndcg: dict[str, list[float]] = {}
+        row: dict[str, Any] = {"queries": len(chosen)}
         for name in RANKERS:
-            ndcg, recall = [], []
-            for q in chosen:
-                grades = by_paper(paper_of, q["grades"])
-                ranked = runs[name](q["query"])
-                ndcg.append(ndcg_at(ranked, grades))
-                recall.append(recall_at(ranked, grades))
-            per_split[split][name] = {"ndcg": round(mean(ndcg), 3), "recall": round(mean(recall), 3)}
+            ranked = [(runs[name](q["query"]), by_paper(paper_of, q["grades"])) for q in chosen]
+            ndcg[name] = [ndcg_at(found, grades) for found, grades in ranked]
+            row[name] = {"ndcg": round(mean(ndcg[name]), 3),
+                         "recall": round(mean(recall_at(found, grades) for found, grades in ranked), 3),
+                         "by_kind": {kind: round(mean(v for v, q in zip(ndcg[name], chosen, strict=True)
+                                                      if q["kind"] == kind), 3)
+                                     for kind in sorted({q["kind"] for q in chosen})}}
+        best = max(("dense", "bm25"), key=lambda name: mean(ndcg[name]))
+        gains = np.array(ndcg["hybrid"]) - np.array(ndcg[best])
+        row["hybrid_gain"] = {"over": best, "mean": round(float(gains.mean()), 3),
+                              "paired_se": round(float(gains.std(ddof=1) / np.sqrt(len(gains))), 3)}
+        per_split[split] = row
     return per_split
 
 
@@ -164,7 +179,19 @@ def main(split: str | None, mode: str, as_json: bool, keep: Path | None) -> None
         for split_name, row in splits.items():
             cells = " | ".join(f"{row[r]['ndcg']} | {row[r]['recall']}" for r in RANKERS)
             click.echo(f"| {mode_name} | {split_name} | {row['queries']} | {cells} |")
-
+    click.echo("\n| mode | split | kind | " + " | ".join(f"{r} nDCG@10" for r in RANKERS) + " |")
+    click.echo("|---|---|---|" + "---|" * len(RANKERS))
+    for mode_name, splits in results.items():
+        for split_name, row in splits.items():
+            for kind in row["hybrid"]["by_kind"]:
+                cells = " | ".join(str(row[r]["by_kind"][kind]) for r in RANKERS)
+                click.echo(f"| {mode_name} | {split_name} | {kind} | {cells} |")
+    click.echo()
+    for mode_name, splits in results.items():
+        for split_name, row in splits.items():
+            gain = row["hybrid_gain"]
+            click.echo(f"{mode_name}, {split_name}: hybrid minus {gain['over']} {gain['mean']:+.3f} nDCG@10 "
+                       f"(paired standard error {gain['paired_se']})")
 
 if __name__ == "__main__":
     main()
