@@ -10,19 +10,20 @@ folder, and stops it at the end. Figures are medians of `runs` runs (one load on
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import requests  # noqa: E402
 
-from benchmarks.measure import measured  # noqa: E402
+from benchmarks.measure import (  # noqa: E402
+    free_port,
+    measured,
+    wait_until_up,
+)
 from benchmarks.rdf_bench import QUERIES, median_time, say, scale_build  # noqa: E402
 from kg.core import settings  # noqa: E402
 from kg.core.store import Build, load_build  # noqa: E402
@@ -34,21 +35,17 @@ from kg.rdf.store_client import load  # noqa: E402
 
 def start_oxigraph(folder: str) -> tuple[subprocess.Popen, str]:
     """An Oxigraph server on a free port of 127.0.0.1 (its default graph the union, as in tfkg), once it answers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     binary = str(Path(sys.executable).with_name("oxigraph"))
     server = subprocess.Popen([binary, "serve", "--location", folder, "--bind", f"127.0.0.1:{port}",
                                "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1).raise_for_status()
-            return server, base
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("oxigraph serve did not answer within a minute")
+    try:
+        wait_until_up(f"{base}/query?query=ASK%20%7B%7D", server, "oxigraph serve", seconds=60)
+    except BaseException:
+        server.kill()
+        raise
+    return server, base
 
 
 def bench(name: str, build: Build, vocab: Vocabulary, base: str, runs: int) -> None:
