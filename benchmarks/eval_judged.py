@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT))
 from ingest.pipeline import IngestOptions, ingest  # noqa: E402
 from kg.core.model import Ref  # noqa: E402
 from kg.core.store import load_build  # noqa: E402
-from kg.search.query import understand  # noqa: E402
 from kg.search.search import Searcher  # noqa: E402
 
 JUDGED = ROOT / "benchmarks" / "judged"
@@ -85,9 +84,9 @@ def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
 
     def ranker(scores_of: Callable[[str], np.ndarray], with_tiers: bool) -> Callable[[str], list[str]]:
         def ranked(query: str) -> list[str]:
-            intent = understand(query, searcher.vocab, searcher.lexical.knows)
+            intent = searcher.understand(query)
             scores = scores_of(intent.text or query)
-            tier = np.zeros(len(ids), dtype=np.int64)
+            tier = np.zeros(len(ids))
             if with_tiers:
                 without_concepts = replace(intent, concepts=())
                 tier = searcher.tiers(without_concepts, searcher.coverage(without_concepts)[2])

@@ -49,14 +49,18 @@ class IndexStale(UserError):
 
 
 def paper_text(paper: Paper, vocab: Vocabulary) -> str:
-    """What a paper is searched by: its title, its abstract when known, its keyword labels, and the names
-    of its code repositories (a method is often known by its repository's name: "Wav2Lip", "SadTalker")."""
+    """What a paper is searched by: its title, its abstract when known, its keyword labels, the topic
+    headings the list files it under (a list sorted by topic says under "Segmentation" what no title
+    says), and the names of its code repositories (a method is often known by its repository's name:
+    "Wav2Lip", "SadTalker")."""
     labels = [vocab.concept_label(c) for c in paper.concept_ids]
     parts = [paper.title.strip()]
     if paper.abstract:
         parts.append(paper.abstract.strip())
     if labels:
         parts.append("Keywords: " + ", ".join(labels))
+    if paper.topics:
+        parts.append("Listed under: " + ", ".join(topic.strip() for topic in paper.topics))
     names = list(dict.fromkeys(repo.id.rsplit("/", 1)[-1] for repo in code_repos(paper)))
     if names:
         parts.append("Code: " + ", ".join(names))

@@ -98,6 +98,7 @@ def _paper(key: str, entries: list[Entry], vocab: Vocabulary, dataset_by_link: d
         concepts=tuple(dict.fromkeys(concepts)),
         datasets=tuple(dict.fromkeys(mentions)),
         sources={"title": "list", "venue": "list", "year": "list"},
+        topics=tuple(dict.fromkeys(entry.category for entry in entries if entry.category)),
     )
 
 

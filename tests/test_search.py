@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from ingest.embed import Embedder
 from ingest.index import IndexStale
 from kg.core.errors import UserError
+from kg.core.model import Paper
 from kg.core.vocab import Vocabulary
 from kg.search.facets import FilterError, Filters, filter_papers
 from kg.search.query import understand
@@ -44,7 +46,44 @@ def test_a_concept_named_in_passing_only_adds_to_the_score(searcher: Searcher) -
     assert [c.id for c in sentence.concepts] == [c.id for c in keyword.concepts] == ["avatar"]
     assert not sentence.is_keywords and keyword.is_keywords
     assert searcher.tiers(sentence, searcher.coverage(sentence)[2]).max() == 0
-    assert searcher.tiers(keyword, searcher.coverage(keyword)[2]).max() == 1
+    with_avatar = [row for row, paper in enumerate(searcher.papers) if "avatar" in paper.concept_ids]
+    tiers = searcher.tiers(keyword, searcher.coverage(keyword)[2])
+    assert list(tiers.nonzero()[0]) == with_avatar
+
+
+def test_among_papers_meeting_as_many_concepts_those_meeting_the_rarer_come_first(searcher: Searcher) -> None:
+    counts = {concept: sum(concept in paper.concept_ids for paper in searcher.papers)
+              for concept in ("nerf", "emotion")}
+    assert counts["nerf"] < counts["emotion"]  # the bundled list has fewer NeRF papers
+    response = searcher.search("emotion nerf", top=20)
+    partial = [result for result in response.results if sum(result.matched.values()) == 1]
+    order = ["NeRF" if result.matched["NeRF"] else "emotion" for result in partial]
+    assert order == sorted(order, key=lambda concept: concept != "NeRF") and "emotion" in order
+
+
+@pytest.mark.parametrize(("query", "meets"), [
+    ("nerf papers with code", lambda paper: paper.has_code),
+    ("lip sync without code", lambda paper: not paper.has_code),
+    ("journal papers on talking heads", lambda paper: paper.venue.kind == "journal"),
+    ("talking head preprints", lambda paper: paper.venue.kind == "preprint"),
+    ("emotion since 2022", lambda paper: paper.year is not None and paper.year >= 2022),
+    ("lip sync before 2020", lambda paper: paper.year is not None and paper.year < 2020),
+])
+def test_facet_words_in_a_query_put_the_papers_meeting_them_first(searcher: Searcher, query: str,
+                                                                 meets: Callable[[Paper], bool]) -> None:
+    response = searcher.search(query, top=200)
+    passing = [meets(result.paper) for result in response.results]
+    assert any(passing) and not all(passing)
+    assert passing == sorted(passing, reverse=True)  # every paper meeting them before any that does not
+
+
+def test_recent_asks_for_the_newest_years_of_the_build(searcher: Searcher) -> None:
+    newest = max(paper.year for paper in searcher.papers if paper.year)
+    response = searcher.search("recent diffusion talking face", top=5)
+    assert response.intent is not None and response.intent.years == (newest - 1, newest)
+    assert all(result.paper.year in (newest - 1, newest) for result in response.results)
+    assert response.to_json()["understood"]["years"] == [newest - 1, newest]
+    assert searcher.search("nerf after 2021").to_json()["understood"]["years"] == [2022, None]
 
 
 def test_papers_meeting_the_venue_and_year_of_a_query_come_before_its_concepts(searcher: Searcher) -> None:

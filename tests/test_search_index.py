@@ -13,8 +13,13 @@ import pytest
 
 from ingest.embed import Embedder, EmbeddingCache, ModelError
 from ingest.index import DenseIndex, build_faiss, paper_text
+from ingest.lexical import LexicalIndex
+from ingest.papers import build_corpus
+from ingest.parse import parse_list
 from kg.core.store import load_build
 from kg.core.vocab import Vocabulary
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 class CountingEncoder:
@@ -104,6 +109,17 @@ def test_a_paper_is_searched_by_its_title_abstract_and_keyword_labels(bundled_bu
     enriched = replace(paper, abstract="We animate one portrait.  ")
     assert paper_text(enriched, vocab).startswith("One-Shot High-Fidelity Talking-Head Synthesis with Deformable "
                                                   "Neural Radiance Field. We animate one portrait. Keywords: one-shot")
+
+
+def test_a_paper_is_searched_by_the_topic_heading_it_is_listed_under(vocab: Vocabulary) -> None:
+    papers = build_corpus(parse_list(FIXTURES / "topic_headings.md", vocab), vocab).papers
+    texts = [paper_text(paper, vocab) for paper in papers]
+    assert texts[1] == ("Score-based diffusion models for accelerated MRI. Keywords: diffusion. "
+                        "Listed under: Reconstruction.")
+    scores, _ = LexicalIndex.build(texts).scores("reconstruction")
+    found = {papers[row].title for row in np.flatnonzero(scores)}
+    assert found == {"Solving Inverse Problems in Medical Imaging with Score-Based Generative Models",
+                     "Score-based diffusion models for accelerated MRI"}  # neither title says "reconstruction"
 
 
 def test_a_model_that_cannot_be_loaded_says_what_to_set(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from ingest.lexical import matched_words, tokenize
 from kg.core.vocab import Vocabulary
-from kg.search.query import MAX_QUERY_CHARS, understand
+from kg.search.query import EARLIEST_YEAR, LATEST_YEAR, MAX_QUERY_CHARS, understand
 
 
 @pytest.mark.parametrize("query", ["one shot", "oneshot", "One-Shot", "ONE_SHOT talking heads", "single image"])
@@ -34,6 +34,43 @@ def test_a_bare_year_and_a_year_range_are_understood(vocab: Vocabulary) -> None:
     intent = understand("lip sync from 2020-2022", vocab)
     assert intent.years == (2020, 2022)
     assert intent.text == "lip sync from"
+
+
+@pytest.mark.parametrize(("query", "years", "text"), [
+    ("emotion since 2022", (2022, LATEST_YEAR), "emotion"),
+    ("nerf after 2021", (2022, LATEST_YEAR), "nerf"),
+    ("from 2021 on nerf", (2021, LATEST_YEAR), "nerf"),
+    ("2021+ diffusion", (2021, LATEST_YEAR), "diffusion"),
+    ("lip sync before 2020", (EARLIEST_YEAR, 2019), "lip sync"),
+    ("gan 2019 and earlier", (EARLIEST_YEAR, 2019), "gan"),
+    ("talking faces from 2021", (2021, 2021), "talking faces from"),  # "from 2021" alone is that year
+])
+def test_an_open_year_range_is_understood(query: str, years: tuple[int, int], text: str, vocab: Vocabulary) -> None:
+    intent = understand(query, vocab)
+    assert (intent.years, intent.text) == (years, text)
+
+
+@pytest.mark.parametrize(("query", "kinds", "has_code", "text"), [
+    ("journal papers on lip sync", ("journal",), None, "on lip sync"),
+    ("arxiv preprints on 3d avatars", ("preprint",), None, "on 3d avatars"),
+    ("workshop papers about talking heads", ("workshop",), None, "about talking heads"),
+    ("talking heads at a top conference", ("conference",), None, "talking heads"),
+    ("video conferencing compression", (), None, "video conferencing compression"),  # a topic, not a kind
+    ("nerf papers with code", (), True, "nerf papers"),
+    ("open-source one-shot models", (), True, "one-shot models"),
+    ("lip sync without code", (), False, "lip sync"),
+    ("latent code editing", (), None, "latent code editing"),  # a latent code is a topic of the field
+])
+def test_kinds_of_venue_and_code_are_understood(query: str, kinds: tuple[str, ...], has_code: bool | None, text: str,
+                                                vocab: Vocabulary) -> None:
+    intent = understand(query, vocab)
+    assert (intent.venue_kinds, intent.has_code, intent.text) == (kinds, has_code, text)
+
+
+def test_facet_words_are_named_in_the_constraints(vocab: Vocabulary) -> None:
+    assert understand("journal nerf with code since 2021", vocab).constraints == (
+        "NeRF", "2021 or later", "journal", "code")
+    assert understand("recent nerf", vocab).recent
 
 
 def test_a_lowercase_english_word_that_is_also_a_venue_alias_is_not_a_venue(vocab: Vocabulary) -> None:

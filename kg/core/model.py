@@ -278,6 +278,7 @@ class Paper:
     entries: "file:line" of each entry mapped to this paper, first one first.
     title/venue/year: taken from the entry judged most authoritative (peer-reviewed over preprint).
     links: every link of every entry, deduplicated by URL.
+    topics: the topic headings its entries are listed under (Entry.category, "Segmentation"), as written.
     Enrichment fields (abstract ... external_ids, cites) stay empty until enrichment fills them;
     sources maps each filled field name to where it came from ("list", "arxiv", "arxiv-snapshot",
     "semanticscholar"). cites: ids of the listed papers this paper cites (Semantic Scholar references).
@@ -304,6 +305,7 @@ class Paper:
     external_ids: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     cites: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
 
     @property
     def code_links(self) -> tuple[Link, ...]:

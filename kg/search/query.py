@@ -2,9 +2,11 @@
 
 Reads: the query text and the vocabulary. Writes nothing. "one shot", "oneshot" and "One-Shot" all
 name the concept one-shot; "CVPR 2023", "cvpr2023" and "CVPR'23" name a venue and a year; "2020-2022"
-a year range; "HDTF" a dataset. These become soft constraints: they boost and explain results,
-while explicit filters (kg/search/facets.py) are the hard ones. Venue and year words are removed from the
-text that dense and BM25 retrieval see, since paper texts do not contain them.
+a year range, "since 2021" or "before 2020" an open one; "HDTF" a dataset; "journal papers" or
+"preprints" a kind of venue; "with code" or "open source" papers with code; "recent" the newest years
+of the build. These become soft constraints: they boost and explain results, while explicit filters
+(kg/search/facets.py) are the hard ones. The words that name a venue, year, kind of venue or code are
+removed from the text that dense and BM25 retrieval see, since paper texts do not say them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,37 @@ YEAR_SPAN = re.compile(rf"(?<![\w'])({YEAR_WORD})(?:\s*(?:-|–|to|\.\.)\s*({YEA
 GLUED_YEAR = re.compile(rf"(?<=[a-z])(?:({YEAR_WORD})|'(\d\d))$", re.IGNORECASE)
 FULL_YEAR = re.compile(rf"({YEAR_WORD})|'(\d\d)")
 NEGATION = r"(?:not|no|without|except|excluding|instead\s+of|rather\s+than|other\s+than)"
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+"""The ends of an open year range: "since 2021" is (2021, LATEST_YEAR)."""
+SINCE_YEAR = re.compile(rf"(?<!\w)(?:(since|after|newer\s+than|later\s+than)\s+({YEAR_WORD})|from\s+({YEAR_WORD})"
+                        rf"\s+on(?:wards?)?|({YEAR_WORD})(?:\s+(?:and|or)\s+(?:later|newer|after)|\s+onwards?|\+))"
+                        r"(?![\w+])", re.IGNORECASE)
+"""An open range of years from one on: "since 2021", "after 2020" (from 2021), "from 2021 on", "2021+"
+("from 2021" alone is that year)."""
+UNTIL_YEAR = re.compile(rf"(?<!\w)(?:(before|until|till|up\s+to|through|prior\s+to|older\s+than|earlier\s+than)"
+                        rf"\s+({YEAR_WORD})|({YEAR_WORD})\s+(?:and|or)\s+(?:earlier|older|before))(?!\w)",
+                        re.IGNORECASE)
+EXCLUSIVE_YEAR_WORDS = ("after", "newer", "later", "before", "prior", "older", "earlier")
+VENUE_KIND_WORDS = (
+    ("journal", re.compile(r"(?<![\w-])journals?(?:\s+(?:papers?|articles?|versions?|publications?))?(?![\w-])",
+                           re.IGNORECASE)),
+    ("workshop", re.compile(r"(?<![\w-])workshops?(?:\s+(?:papers?|versions?|publications?))?(?![\w-])",
+                            re.IGNORECASE)),
+    ("preprint", re.compile(r"(?<![\w-])(?:preprints?|unpublished)(?![\w-])", re.IGNORECASE)),
+    # "video conferencing" is a topic of its own: the kind needs "conference papers" or "at a conference"
+    ("conference", re.compile(r"(?<![\w-])(?:conference\s+(?:papers?|publications?|proceedings|versions?)|"
+                              r"(?:at|in)\s+(?:an?\s+|top\s+|major\s+)*conferences?)(?![\w-])", re.IGNORECASE)),
+)
+"""The words naming a kind of venue (kg/core/model.py Venue.kind) in a query."""
+CODE_WORDS = re.compile(
+    r"(?<![\w-])(?:(?P<without>without|with\s+no|no|lacking)\s+(?:public\s+|released\s+|available\s+|source\s+)?"
+    r"(?:code|implementations?)|with\s+(?:public\s+|released\s+|available\s+|official\s+|source\s+)?"
+    r"(?:code|implementations?)|(?:has|having)\s+code|(?:public|released|official|source)\s+code|"
+    r"code\s+(?:available|released|is\s+available|on\s+github)|open[\s-]?source(?:d)?(?:\s+code)?|"
+    r"on\s+github|github)(?![\w-])", re.IGNORECASE)
+"""Words asking for papers with code ("with code", "open source", "on GitHub"), or without it ("without
+code"). "code" alone is not enough: a "latent code" is a topic of this field."""
+RECENT_WORDS = re.compile(r"(?<![\w-])(?:most\s+)?(?:recent|latest|newest)(?![\w-])", re.IGNORECASE)
 KEYWORDS_SHARE = 0.75
 """Share of a query's content words that its concept words must make up for it to be a query of keywords
 ("nerf lip sync", "one-shot diffusion emotion") rather than a sentence that names a concept in passing
@@ -49,9 +82,12 @@ class QueryIntent:
     """What a query asks for.
 
     raw: the query as given (control characters removed, cut to MAX_QUERY_CHARS); text: what dense and
-    lexical retrieval see (raw without venue and year words, and without what it excludes);
-    concepts/venues/datasets: what it names;
-    years: a year or a range it names, as (first, last); notes: what was changed in the query, for the user.
+    lexical retrieval see (raw without the words naming a venue, year, kind of venue or code, and
+    without what it excludes); concepts/venues/datasets/venue_kinds: what it names;
+    years: a year or a range it names, as (first, last), open ends EARLIEST_YEAR and LATEST_YEAR;
+    has_code: True for "with code", False for "without code"; recent: whether it asks for the newest
+    papers (the searcher turns that into years, as it knows the build); notes: what was changed in the
+    query, for the user.
     """
 
     raw: str
@@ -61,6 +97,9 @@ class QueryIntent:
     years: tuple[int, int] | None = None
     datasets: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    venue_kinds: tuple[str, ...] = ()
+    has_code: bool | None = None
+    recent: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -70,11 +109,9 @@ class QueryIntent:
     def constraints(self) -> tuple[str, ...]:
         """The soft constraints as the `matched` explanation names them: concept labels, venues, the
         year (or range) and dataset ids."""
-        years = ()
-        if self.years:
-            first, last = self.years
-            years = (str(first) if first == last else f"{first}-{last}",)
-        return (*(c.label for c in self.concepts), *self.venues, *years, *self.datasets)
+        years = (year_label(self.years),) if self.years else ()
+        code = () if self.has_code is None else ("code" if self.has_code else "no code",)
+        return (*(c.label for c in self.concepts), *self.venues, *years, *self.datasets, *self.venue_kinds, *code)
 
     @property
     def constraint_is_concept(self) -> tuple[bool, ...]:
@@ -88,6 +125,16 @@ class QueryIntent:
         content = content_words(self.text)
         named = {word for concept in self.concepts for word in content_words(concept.words)}
         return bool(self.concepts) and sum(word in named for word in content) >= KEYWORDS_SHARE * len(content)
+
+
+def year_label(years: tuple[int, int]) -> str:
+    """How a year constraint is named: "2021", "2020-2022", "2021 or later", "2019 or earlier"."""
+    first, last = years
+    if last >= LATEST_YEAR:
+        return f"{first} or later"
+    if first <= EARLIEST_YEAR:
+        return f"{last} or earlier"
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def clean_query(query: str) -> tuple[str, tuple[str, ...]]:
@@ -153,17 +200,57 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
         if year is not None and years is None:
             years = (year, year)
         index += taken
-    text = " ".join(kept)
-    span = YEAR_SPAN.search(text)
-    if span:
-        first, last = int(span.group(1)), int(span.group(2) or span.group(1))
-        years = years or (min(first, last), max(first, last))
-        text = " ".join((text[: span.start()] + " " + text[span.end():]).split())
+    text, found_years = _years(" ".join(kept))
+    years = years or found_years
+    text, venue_kinds, has_code, recent = _facet_words(text)
     text, negated = _drop_negated(text, vocab)
     notes += tuple(f"'{phrase}' was left out: tfkg does not search for what a query excludes" for phrase in negated)
     concepts = _concepts(text, vocab, is_known)
     datasets = tuple(vocab.datasets_in(text))
-    return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes)
+    return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes,
+                       venue_kinds, has_code, recent)
+
+
+def _cut(text: str, match: re.Match[str]) -> str:
+    return " ".join((text[: match.start()] + " " + text[match.end():]).split())
+
+
+def _years(text: str) -> tuple[str, tuple[int, int] | None]:
+    """The text without the words naming a year or a range, and that (first, last) range: "2021",
+    "2020-2022", "2020 to 2022"; open ranges "since 2021", "2021 onwards", "after 2020" (from 2021),
+    "before 2020" (to 2019), "until 2020"."""
+    span = YEAR_SPAN.search(text)
+    if span and span.group(2):
+        first, last = int(span.group(1)), int(span.group(2))
+        return _cut(text, span), (min(first, last), max(first, last))
+    for pattern, is_since in ((SINCE_YEAR, True), (UNTIL_YEAR, False)):
+        match = pattern.search(text)
+        if match:
+            word = (match.group(1) or "").lower()
+            year = int(next(group for group in match.groups()[1:] if group))
+            step = 1 if word.startswith(EXCLUSIVE_YEAR_WORDS) else 0
+            return _cut(text, match), ((year + step, LATEST_YEAR) if is_since else (EARLIEST_YEAR, year - step))
+    if span:
+        return _cut(text, span), (int(span.group(1)), int(span.group(1)))
+    return text, None
+
+
+def _facet_words(text: str) -> tuple[str, tuple[str, ...], bool | None, bool]:
+    """The text without the words naming kinds of venue, code or recency, and what they name:
+    (text, venue kinds, has_code, recent)."""
+    kinds = []
+    for kind, pattern in VENUE_KIND_WORDS:
+        if match := pattern.search(text):
+            kinds.append(kind)
+            text = _cut(text, match)
+    has_code = None
+    if match := CODE_WORDS.search(text):
+        has_code = not match.group("without")
+        text = _cut(text, match)
+    recent = bool(match := RECENT_WORDS.search(text))
+    if match:
+        text = _cut(text, match)
+    return text, tuple(kinds), has_code, recent
 
 
 def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from kg.core.model import Paper, Ref
 from kg.core.store import Build, load_build
 from kg.core.vocab import Vocabulary
 from kg.search.facets import FacetTable, Filters
-from kg.search.query import QueryIntent, understand
+from kg.search.query import EARLIEST_YEAR, LATEST_YEAR, QueryIntent, understand
 
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
@@ -54,6 +54,8 @@ FACET_SIZE = 30
 SNIPPET_CHARS = 240
 NO_FILTERS = Filters()
 QUERY_VECTORS_CACHED = 256
+RECENT_YEARS = 2
+"""The newest years of a build that "recent" or "latest" in a query asks for."""
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,11 @@ class SearchResponse:
                 "text": intent.text,
                 "concepts": [{"id": c.id, "label": c.label, "words": c.words} for c in intent.concepts],
                 "venues": list(intent.venues),
-                "years": list(intent.years) if intent.years else None,
+                "years": [None if year in (EARLIEST_YEAR, LATEST_YEAR) else year for year in intent.years]
+                if intent.years else None,
                 "datasets": list(intent.datasets),
+                "venue_kinds": list(intent.venue_kinds),
+                "has_code": intent.has_code,
             }
         return {
             "query": self.query,
@@ -185,7 +190,7 @@ class Searcher:
         filters is a UserError, as is a filter value that names nothing in the build."""
         if top < 1:
             raise UserError(f"--top must be at least 1, not {top}")
-        intent = understand(query, self.vocab, self.lexical.knows)
+        intent = self.understand(query)
         if intent.is_empty and filters.is_empty:
             raise UserError("empty query: give words to search for, or a filter such as --year 2022 or --keyword nerf")
         filters = self.table.resolve(filters)
@@ -193,6 +198,15 @@ class Searcher:
         if intent.is_empty:
             return self._listing(intent, filters, allowed, top)
         return self._ranked(intent, filters, allowed, top)
+
+    def understand(self, query: str) -> QueryIntent:
+        """What a query asks for (kg/search/query.py), with "recent" read as the build's RECENT_YEARS
+        newest years."""
+        intent = understand(query, self.vocab, self.lexical.knows)
+        years = [paper.year for paper in self.papers if paper.year]
+        if intent.recent and intent.years is None and years:
+            intent = replace(intent, years=(max(years) - RECENT_YEARS + 1, max(years)))
+        return intent
 
     def _listing(self, intent: QueryIntent, filters: Filters, allowed: np.ndarray, top: int) -> SearchResponse:
         rows = self._newest_first[allowed[self._newest_first]]
@@ -223,6 +237,9 @@ class Searcher:
         if intent.years:
             masks.append(self.table.mask(Filters(years=intent.years)))
         masks += [self.table.mask(Filters(datasets=(d,))) for d in intent.datasets]
+        masks += [self.table.mask(Filters(venue_kinds=(kind,))) for kind in intent.venue_kinds]
+        if intent.has_code is not None:
+            masks.append(self.table.mask(Filters(has_code=intent.has_code)))
         return list(zip(intent.constraints, masks, strict=True))
 
     def coverage(self, intent: QueryIntent) -> tuple[np.ndarray, np.ndarray, list[tuple[str, np.ndarray]]]:
@@ -235,17 +252,23 @@ class Searcher:
         return (met / len(constraints) if constraints else met), met, constraints
 
     def tiers(self, intent: QueryIntent, constraints: list[tuple[str, np.ndarray]]) -> np.ndarray:
-        """Each paper's tier, higher first, before any score: papers meeting every venue, year and dataset
-        the query names are above the rest; and when the query is made of its concepts
-        (QueryIntent.is_keywords: "nerf lip sync 2023"), papers meeting more of them are above those
-        meeting fewer, so complete matches come first. A concept read from a sentence ("a speaking avatar
-        that adapts from a few frames") only adds to the score: the sentence asks for more than it."""
+        """Each paper's tier, higher first, before any score: papers meeting every venue, year, dataset,
+        kind of venue and code wish the query names are above the rest; and when the query is made of its
+        concepts (QueryIntent.is_keywords: "nerf lip sync 2023"), papers meeting more of them are above
+        those meeting fewer, so complete matches come first, and among papers meeting as many, those
+        meeting the rarer ones (by inverse document frequency, as BM25 weighs words) come first. A concept
+        read from a sentence ("a speaking avatar that adapts from a few frames") only adds to the score:
+        the sentence asks for more than it."""
         structured = [mask for (_, mask), concept in zip(constraints, intent.constraint_is_concept, strict=True)
                       if not concept]
-        concepts_met = np.zeros(len(self.papers), dtype=np.int64)
+        concepts_met = np.zeros(len(self.papers), dtype=np.float64)
         if intent.is_keywords:
-            for (_, mask), concept in zip(constraints, intent.constraint_is_concept, strict=True):
-                concepts_met += concept & mask
+            concept_masks = [mask for (_, mask), concept in zip(constraints, intent.constraint_is_concept, strict=True)
+                             if concept]
+            rarity = np.array([np.log((len(self.papers) + 1) / (mask.sum() + 1)) for mask in concept_masks])
+            met = np.array(concept_masks, dtype=np.float64)
+            # the rarity share is below 1 for a partial match, so it only orders papers meeting as many
+            concepts_met = met.sum(axis=0) + 0.5 * (rarity @ met) / max(float(rarity.sum()), 1e-9)
         if not structured:
             return concepts_met
         return np.logical_and.reduce(structured) * (len(intent.concepts) + 1) + concepts_met
