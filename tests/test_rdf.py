@@ -155,7 +155,7 @@ def test_enrichment_adds_people_citations_dates_and_doi(rich: Graph) -> None:
 
 
 def test_prose_is_tagged_english_and_names_are_plain_strings(whole: Graph) -> None:
-    for predicate in (SKOS.prefLabel, SKOS.altLabel, SDO.keywords, TFKG.section):
+    for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SDO.keywords, TFKG.section):
         assert {o.language for o in whole.objects(None, predicate)} == {LANG}, predicate
     for predicate in (SDO.alternateName, SDO.termCode, TFKG.file):
         assert {(o.language, o.datatype) for o in whole.objects(None, predicate)} == {(None, None)}, predicate

@@ -3,11 +3,15 @@ type, and queries with control characters, great length or negations."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest.lexical import matched_words, tokenize
 from kg.core.vocab import Vocabulary
 from kg.search.query import EARLIEST_YEAR, LATEST_YEAR, MAX_QUERY_CHARS, understand
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("query", ["one shot", "oneshot", "One-Shot", "ONE_SHOT talking heads", "single image"])
@@ -71,6 +75,16 @@ def test_facet_words_are_named_in_the_constraints(vocab: Vocabulary) -> None:
     assert understand("journal nerf with code since 2021", vocab).constraints == (
         "NeRF", "2021 or later", "journal", "code")
     assert understand("recent nerf", vocab).recent
+
+
+def test_a_hidden_label_names_a_concept_in_a_query_but_never_tags_a_paper(tmp_path: Path) -> None:
+    for name in ("venues.toml", "datasets.toml"):
+        (tmp_path / name).write_text((ROOT / "data" / name).read_text())
+    (tmp_path / "concepts.toml").write_text('[one-shot]\nlabel = "one-shot"\nhidden = ["still picture"]\n')
+    vocab = Vocabulary.load(tmp_path)
+    assert [c.id for c in understand("make a still picture speak", vocab).concepts] == ["one-shot"]
+    assert understand("talking heads without a still picture", vocab).text == "talking heads"
+    assert vocab.concepts_in("Animating a Still Picture with Speech") == []
 
 
 def test_a_lowercase_english_word_that_is_also_a_venue_alias_is_not_a_venue(vocab: Vocabulary) -> None:

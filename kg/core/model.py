@@ -358,13 +358,16 @@ class Metric:
 
 @dataclass(frozen=True)
 class Concept:
-    """A keyword concept from `data/concepts.toml` (a SKOS concept)."""
+    """A keyword concept from `data/concepts.toml` (a SKOS concept). hidden_labels name it only in a
+    search query (skos:hiddenLabel): plain words a newcomer types for it ("a single photo" for one-shot),
+    too loose to tag a paper by."""
 
     id: str
     label: str
     alt_labels: tuple[str, ...] = ()
     broader: str | None = None
     weak: bool = False
+    hidden_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,7 @@ class Vocabulary:
                 tuple(spec.get("alt", ())),
                 spec.get("broader"),
                 bool(spec.get("weak", False)),
+                tuple(spec.get("hidden", ())),
             )
             for key, spec in tables["concepts.toml"].items()
         }
@@ -264,9 +265,15 @@ class Vocabulary:
             {term: c.id for c in self.concepts.values() for term in (c.id, c.label, *c.alt_labels)}
         )
 
-    def find_concepts(self, text: str) -> list[tuple[str, str]]:
-        """(concept id, matched words) for each concept mention in text."""
-        return self._concept_matcher.find(text)
+    @cached_property
+    def _query_concept_matcher(self) -> TermMatcher:
+        return TermMatcher({term: c.id for c in self.concepts.values()
+                            for term in (c.id, c.label, *c.alt_labels, *c.hidden_labels)})
+
+    def find_concepts(self, text: str, *, in_query: bool = False) -> list[tuple[str, str]]:
+        """(concept id, matched words) for each concept mention in text; in a search query (in_query),
+        hidden labels name concepts too."""
+        return (self._query_concept_matcher if in_query else self._concept_matcher).find(text)
 
     def concepts_in(self, text: str, *, strong_only: bool = False) -> list[str]:
         """Distinct concept ids mentioned in text; strong_only skips concepts marked weak."""

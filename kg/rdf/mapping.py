@@ -297,6 +297,7 @@ class Mapper:
         ]
         if concept is not None:
             triples += [(iri, SKOS.altLabel, Literal(alt, lang=LANG)) for alt in concept.alt_labels]
+            triples += [(iri, SKOS.hiddenLabel, Literal(hidden, lang=LANG)) for hidden in concept.hidden_labels]
             if concept.broader is None:
                 triples += [(iri, SKOS.topConceptOf, scheme), (scheme, SKOS.hasTopConcept, iri)]
         return triples

@@ -256,10 +256,12 @@ def _facet_words(text: str) -> tuple[str, tuple[str, ...], bool | None, bool]:
 def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
     """The text without what it excludes ("instead of audio", "without lip sync": a concept's words,
     else one word), and those phrases: what a query excludes must not boost the papers that have it."""
-    spellings = [r"[\W_]*".join(re.escape(word) for word in words.split()) for _, words in vocab.find_concepts(text)]
+    spellings = [r"[\W_]*".join(re.escape(word) for word in words.split())
+                 for _, words in vocab.find_concepts(text, in_query=True)]
     excluded = "|".join([*sorted(spellings, key=len, reverse=True), r"[\w'-]+"])
     dropped = []
-    while match := re.search(rf"(?<!\w){NEGATION}\s+(?:{excluded})(?![\w'-])", text, re.IGNORECASE):
+    while match := re.search(rf"(?<!\w){NEGATION}\s+(?:(?:a|an|the|any)\s+)?(?:{excluded})(?![\w'-])", text,
+                             re.IGNORECASE):
         dropped.append(match.group(0))
         text = " ".join((text[: match.start()] + " " + text[match.end():]).split())
     return text, tuple(dropped)
@@ -269,7 +271,7 @@ def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> 
     """Concepts named exactly (any label or spelling variant), then misspelt single words that are
     not words of the indexed texts ("difusion", but not "motion" for emotion)."""
     found: dict[str, ConceptMention] = {}
-    for concept_id, words in vocab.find_concepts(text):
+    for concept_id, words in vocab.find_concepts(text, in_query=True):
         found.setdefault(concept_id, ConceptMention(concept_id, vocab.concept_label(concept_id), words))
     covered = {word for mention in found.values() for word in mention.words.split()}
     labels = {
