@@ -103,6 +103,11 @@ def test_a_misspelt_concept_is_understood_unless_the_word_is_in_the_corpus(vocab
     assert understand("motion", vocab, lambda word: word in in_corpus).concepts == ()
 
 
+def test_the_plural_of_a_one_word_concept_label_names_it(vocab: Vocabulary) -> None:
+    assert [c.id for c in understand("what surveys exist on talking heads?", vocab).concepts] == ["survey"]
+    assert [c.id for c in understand("landmarks", vocab, lambda word: True).concepts] == ["landmark"]
+
+
 def test_what_a_query_excludes_is_left_out(vocab: Vocabulary) -> None:
     intent = understand("talking heads from text instead of audio", vocab)
     assert intent.text == "talking heads from text"

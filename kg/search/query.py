@@ -268,22 +268,32 @@ def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
 
 
 def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> tuple[ConceptMention, ...]:
-    """Concepts named exactly (any label or spelling variant), then misspelt single words that are
-    not words of the indexed texts ("difusion", but not "motion" for emotion)."""
+    """Concepts named exactly (any label, spelling variant or hidden label), then plurals of one-word
+    labels ("surveys"), then misspelt single words that are not words of the indexed texts ("difusion",
+    but not "motion" for emotion)."""
     found: dict[str, ConceptMention] = {}
     for concept_id, words in vocab.find_concepts(text, in_query=True):
         found.setdefault(concept_id, ConceptMention(concept_id, vocab.concept_label(concept_id), words))
     covered = {word for mention in found.values() for word in mention.words.split()}
-    labels = {
+    one_word = {
         normalise_text(term): c.id
         for c in vocab.concepts.values() for term in (c.label, *c.alt_labels)
-        if len(normalise_text(term)) >= 5 and " " not in normalise_text(term)
+        if " " not in normalise_text(term)
     }
+    spellable = [term for term in one_word if len(term) >= 5]
     for word in normalise_text(text).split():
-        if len(word) < 5 or word in covered or is_known(word):
+        if word in covered:
             continue
-        match = process.extractOne(word, list(labels), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        if match and labels[match[0]] not in found:
-            concept = vocab.concepts[labels[match[0]]]
+        singular = next((word.removesuffix(end) for end in ("es", "s")
+                         if word.endswith(end) and word.removesuffix(end) in one_word), None)
+        if singular is not None:
+            match = singular
+        elif len(word) < 5 or is_known(word):
+            continue
+        else:
+            near = process.extractOne(word, spellable, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            match = near[0] if near else None
+        if match is not None and one_word[match] not in found:
+            concept = vocab.concepts[one_word[match]]
             found[concept.id] = ConceptMention(concept.id, concept.label, word)
     return tuple(found.values())
