@@ -203,10 +203,13 @@ class Searcher:
         """What a query asks for (kg/search/query.py), with "recent" read as the build's RECENT_YEARS
         newest years."""
         intent = understand(query, self.vocab, self.lexical.knows)
-        years = [paper.year for paper in self.papers if paper.year]
-        if intent.recent and intent.years is None and years:
-            intent = replace(intent, years=(max(years) - RECENT_YEARS + 1, max(years)))
+        if intent.recent and intent.years is None and self._newest_year is not None:
+            intent = replace(intent, years=(self._newest_year - RECENT_YEARS + 1, self._newest_year))
         return intent
+
+    @cached_property
+    def _newest_year(self) -> int | None:
+        return max((paper.year for paper in self.papers if paper.year), default=None)
 
     def _listing(self, intent: QueryIntent, filters: Filters, allowed: np.ndarray, top: int) -> SearchResponse:
         rows = self._newest_first[allowed[self._newest_first]]
