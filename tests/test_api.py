@@ -51,6 +51,8 @@ def test_search_filters_are_the_cli_filters(client: TestClient) -> None:
         assert 2022 <= result["year"] <= 2023 and result["has_code"] and result["venue"].split()[0] in ("CVPR", "ICCV")
     nerf = client.get("/api/search", params={"keyword": "nerf", "limit": 100}).json()
     assert nerf["total"] == nerf["facets"]["keyword"]["nerf"] > 0
+    surveys = client.get("/api/search", params={"topic": "Survey", "limit": 100}).json()
+    assert surveys["total"] == surveys["facets"]["topic"]["Survey"] == 9
 
 
 def test_a_bad_year_is_a_422_naming_the_parameter(client: TestClient) -> None:

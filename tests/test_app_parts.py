@@ -58,8 +58,8 @@ def test_a_state_round_trips_through_the_query_string():
     assert SearchState().to_params() == {}
 
 
-@given(st.dictionaries(st.sampled_from(["q", "year", "venue", "kind", "keyword", "dataset", "code", "author", "n",
-                                        "other"]),
+@given(st.dictionaries(st.sampled_from(["q", "year", "venue", "kind", "keyword", "dataset", "code", "author", "topic",
+                                        "n", "other"]),
                        st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3))))
 def test_any_query_string_parses_to_a_state_that_round_trips(params):
     state, problems = from_params(params)

@@ -182,8 +182,19 @@ def test_json_has_the_documented_shape(searcher: Searcher) -> None:
     assert {"id", "title", "year", "venue", "score", "entries", "matched", "links", "words", "snippet"} <= set(result)
     assert result["matched"] == {"NeRF": True}
     assert all(set(entry) == {"file", "line"} and isinstance(entry["line"], int) for entry in result["entries"])
-    assert set(data["facets"]) == {"year", "venue", "venue_kind", "keyword", "dataset", "has_code", "author"}
+    assert set(data["facets"]) == {"year", "venue", "venue_kind", "keyword", "dataset", "has_code", "author",
+                                   "topic"}
     assert data["understood"]["concepts"] == [{"id": "nerf", "label": "NeRF", "words": "nerf"}]
+
+
+def test_a_topic_heading_of_the_list_is_a_facet(searcher: Searcher) -> None:
+    surveys = [paper.id for paper in searcher.papers if "Survey" in paper.topics]
+    assert len(surveys) == 9  # the bundled list's "## Survey" section; its year headings are no topics
+    listing = searcher.search("", Filters(topics=("survey",)), top=50)
+    assert sorted(ids(listing)) == sorted(surveys) and listing.filters.topics == ("Survey",)
+    assert listing.facets["topic"] == {"Survey": 9}
+    with pytest.raises(FilterError, match=r"unknown topic 'Segmentation'; values in this build: Survey"):
+        searcher.search("x", Filters(topics=("Segmentation",)))
 
 
 def test_similar_papers_are_the_nearest_other_papers(searcher: Searcher) -> None:

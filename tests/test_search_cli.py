@@ -38,6 +38,12 @@ def test_search_json_with_filters(bundled_build: Path) -> None:
     assert data["total"] == len(data["results"])
 
 
+def test_a_topic_heading_lists_the_papers_filed_under_it(bundled_build: Path) -> None:
+    code, out, _ = run("search", "--topic", "survey", "--json", "--top", "100", "--build", str(bundled_build))
+    data = json.loads(out)
+    assert code == 0 and data["filters"] == {"topics": ["Survey"]} and data["total"] == len(data["results"]) == 9
+
+
 def test_an_empty_query_with_a_keyword_lists_papers(bundled_build: Path) -> None:
     code, out, _ = run("search", "--keyword", "Nerf", "--json", "--top", "100", "--build", str(bundled_build))
     data = json.loads(out)
@@ -95,6 +101,7 @@ def test_similar_prints_the_nearest_papers(bundled_build: Path) -> None:
     (["search", "x", "--year", "2023-2020"], "year range 2023-2020 is backwards; write 2020-2023"),
     (["search", "x", "--year", "recent"], "year 'recent' is not a year or a range"),
     (["search", "x", "--author", "Jane Doe"], "unknown author 'Jane Doe'"),
+    (["search", "x", "--topic", "Segmentation"], "unknown topic 'Segmentation'; values in this build: Survey"),
     (["search", "x", "--batch", "-"], "give a QUERY or --batch FILE, not both"),
     (["similar", "no-such-paper"], "no paper with id 'no-such-paper'"),
 ])

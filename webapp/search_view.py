@@ -20,6 +20,7 @@ LIST_FACETS = (
     ("f_venue", "venues", "venue", "Venue"),
     ("f_dataset", "datasets", "dataset", "Dataset"),
     ("f_author", "authors", "author", "Author"),
+    ("f_topic", "topics", "topic", "Topic"),
 )
 
 
@@ -38,7 +39,7 @@ class FacetWidgets:
         are dropped, with the FilterError message that lists what exists."""
         dropped: list[str] = []
         kept: dict[str, tuple[str, ...]] = {}
-        for name in ("venues", "venue_kinds", "keywords", "datasets", "authors"):
+        for name in ("venues", "venue_kinds", "keywords", "datasets", "authors", "topics"):
             values = []
             for value in getattr(wanted.filters, name):
                 try:

@@ -18,7 +18,7 @@ MAX_QUERY = 500
 
 # query-string key -> Filters field, for the many-valued facets
 LIST_PARAMS = {"venue": "venues", "kind": "venue_kinds", "keyword": "keywords", "dataset": "datasets",
-               "author": "authors"}
+               "author": "authors", "topic": "topics"}
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def filters(
     has_code: Annotated[bool | None, Query(description="true: papers with a code link; false: without.")] = None,
     author: Annotated[list[str] | None, Query(description="Author name (enriched builds); repeat for all of "
                                                           "several.")] = None,
+    topic: Annotated[list[str] | None, Query(description="A topic heading of the list (\"Segmentation\"); "
+                                                         "repeat for any of several.")] = None,
 ) -> Filters:
     """The filters of `tfkg search` as query parameters. A year that is not one is a 422 naming `year`."""
     try:
@@ -56,7 +58,7 @@ def filters(
                                        "input": year}]) from None
     return Filters(years=years, venues=tuple(venue or ()), venue_kinds=tuple(venue_kind or ()),
                    keywords=tuple(keyword or ()), datasets=tuple(dataset or ()), has_code=has_code,
-                   authors=tuple(author or ()))
+                   authors=tuple(author or ()), topics=tuple(topic or ()))
 
 
 FiltersDep = Annotated[Filters, Depends(filters)]

@@ -35,12 +35,12 @@ def load_searcher(build_dir: Path) -> Searcher:
 
 def filters_from_options(years: str | None, venues: tuple[str, ...], venue_kinds: tuple[str, ...],
                          keywords: tuple[str, ...], datasets: tuple[str, ...], has_code: bool | None,
-                         authors: tuple[str, ...]) -> Filters:
+                         authors: tuple[str, ...], topics: tuple[str, ...]) -> Filters:
     """Filters from the command-line options (`--year 2022` or `--year 2020-2022`, repeatable others)."""
     from kg.search.facets import Filters, parse_years
 
     return Filters(years=parse_years(years) if years else None, venues=venues, venue_kinds=venue_kinds,
-                   keywords=keywords, datasets=datasets, has_code=has_code, authors=authors)
+                   keywords=keywords, datasets=datasets, has_code=has_code, authors=authors, topics=topics)
 
 
 def print_response(response: SearchResponse, as_json: bool, heading: str) -> None:
@@ -111,6 +111,8 @@ def filter_options(function: Any) -> Any:
                      help="Only papers with (or without) a code link."),
         click.option("--author", "authors", multiple=True, metavar="NAME",
                      help="Only papers by this author (needs an enriched build); repeat for all of several."),
+        click.option("--topic", "topics", multiple=True, metavar="HEADING",
+                     help="Only papers the list files under this topic heading; repeat for any of several."),
     ]
     for option in reversed(options):
         function = option(function)

@@ -1,11 +1,12 @@
-"""Facets: the values papers have for year, venue, venue kind, keyword, dataset, has-code and author,
+"""Facets: the values papers have for year, venue, venue kind, keyword, dataset, has-code, author and
+topic (the list's own topic headings),
 hard filters on them, and counts of them over a set of papers (as datasette shows beside a table).
 
 Reads: papers and the vocabulary. Writes nothing. Each facet is one small `Facet` implementation
 that says which values a paper has and how a user's spelling ("nerf", "cvpr", "HDTF") names one of
 them; `FacetTable` holds every paper's values as arrays, so filtering and counting stay vectorised
-at 100,000 papers. Within a facet, the venue, venue-kind and year filters keep papers with any of
-the given values; keyword, dataset and author filters keep papers with all of them. A keyword
+at 100,000 papers. Within a facet, the venue, venue-kind, topic and year filters keep papers with any
+of the given values; keyword, dataset and author filters keep papers with all of them. A keyword
 includes its narrower concepts: `3d` keeps NeRF papers.
 """
 
@@ -38,8 +39,9 @@ class Filters:
     years: an inclusive (first, last) range; venues: venue families ("CVPR"); venue_kinds:
     conference, journal, preprint, workshop...; keywords: concept ids or labels ("nerf", "one shot");
     datasets: dataset ids or names ("HDTF"); has_code: True keeps papers with a code link, False
-    those without; authors: author names. Values may be spelled as a user would: `FacetTable.resolve`
-    turns them into the build's values or raises a FilterError listing the values that exist.
+    those without; authors: author names; topics: the list's topic headings ("Segmentation"). Values may
+    be spelled as a user would: `FacetTable.resolve` turns them into the build's values or raises a
+    FilterError listing the values that exist.
     """
 
     years: tuple[int, int] | None = None
@@ -49,6 +51,7 @@ class Filters:
     datasets: tuple[str, ...] = ()
     has_code: bool | None = None
     authors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.years is not None and self.years[0] > self.years[1]:
@@ -64,7 +67,7 @@ class Filters:
         data: dict[str, Any] = {}
         if self.years is not None:
             data["year"] = list(self.years)
-        for name in ("venues", "venue_kinds", "keywords", "datasets", "authors"):
+        for name in ("venues", "venue_kinds", "keywords", "datasets", "authors", "topics"):
             if getattr(self, name):
                 data[name] = list(getattr(self, name))
         if self.has_code is not None:
@@ -210,8 +213,23 @@ class AuthorFacet(Facet):
         return " ".join(wanted.split())
 
 
+class TopicFacet(Facet):
+    """The topic headings a list files a paper under ("### Segmentation"); any of several."""
+
+    name = "topic"
+    field = "topics"
+    empty_hint = " (the list has no topic headings)"
+
+    def values(self, paper: Paper, vocab: Vocabulary) -> Iterable[str]:
+        return paper.topics
+
+    def canonical(self, wanted: str, vocab: Vocabulary) -> str:
+        return " ".join(wanted.split())
+
+
 FACETS: tuple[Facet, ...] = (
-    YearFacet(), VenueFacet(), VenueKindFacet(), KeywordFacet(), DatasetFacet(), HasCodeFacet(), AuthorFacet()
+    YearFacet(), VenueFacet(), VenueKindFacet(), KeywordFacet(), DatasetFacet(), HasCodeFacet(), AuthorFacet(),
+    TopicFacet(),
 )
 
 
@@ -349,5 +367,5 @@ def filter_papers(papers: Sequence[Paper], filters: Filters, vocab: Vocabulary) 
 
 def facet_counts(papers: Sequence[Paper], vocab: Vocabulary) -> dict[str, dict[str, int]]:
     """How many of the papers have each value of each facet: year, venue, venue_kind, keyword (a
-    concept counts its narrower concepts' papers too), dataset, has_code, author."""
+    concept counts its narrower concepts' papers too), dataset, has_code, author, topic."""
     return FacetTable(papers, vocab).counts(None)
