@@ -77,6 +77,15 @@ def test_facet_words_are_named_in_the_constraints(vocab: Vocabulary) -> None:
     assert understand("recent nerf", vocab).recent
 
 
+def test_recent_in_a_concept_phrase_asks_for_no_years(tmp_path: Path) -> None:
+    for name in ("venues.toml", "datasets.toml"):
+        (tmp_path / name).write_text((ROOT / "data" / name).read_text())
+    (tmp_path / "concepts.toml").write_text('[survey]\nlabel = "survey"\nhidden = ["recent advances"]\n')
+    intent = understand("recent advances in talking heads", Vocabulary.load(tmp_path))
+    assert [c.id for c in intent.concepts] == ["survey"] and not intent.recent
+    assert intent.text == "recent advances in talking heads"
+
+
 def test_a_hidden_label_names_a_concept_in_a_query_but_never_tags_a_paper(tmp_path: Path) -> None:
     for name in ("venues.toml", "datasets.toml"):
         (tmp_path / name).write_text((ROOT / "data" / name).read_text())

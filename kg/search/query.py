@@ -202,10 +202,11 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
         index += taken
     text, found_years = _years(" ".join(kept))
     years = years or found_years
-    text, venue_kinds, has_code, recent = _facet_words(text)
+    text, venue_kinds, has_code = _facet_words(text)
     text, negated = _drop_negated(text, vocab)
     notes += tuple(f"'{phrase}' was left out: tfkg does not search for what a query excludes" for phrase in negated)
     concepts = _concepts(text, vocab, is_known)
+    text, recent = _recency(text, concepts)
     datasets = tuple(vocab.datasets_in(text))
     return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes,
                        venue_kinds, has_code, recent)
@@ -235,9 +236,9 @@ def _years(text: str) -> tuple[str, tuple[int, int] | None]:
     return text, None
 
 
-def _facet_words(text: str) -> tuple[str, tuple[str, ...], bool | None, bool]:
-    """The text without the words naming kinds of venue, code or recency, and what they name:
-    (text, venue kinds, has_code, recent)."""
+def _facet_words(text: str) -> tuple[str, tuple[str, ...], bool | None]:
+    """The text without the words naming kinds of venue or code, and what they name: (text, venue kinds,
+    has_code)."""
     kinds = []
     for kind, pattern in VENUE_KIND_WORDS:
         if match := pattern.search(text):
@@ -247,10 +248,19 @@ def _facet_words(text: str) -> tuple[str, tuple[str, ...], bool | None, bool]:
     if match := CODE_WORDS.search(text):
         has_code = not match.group("without")
         text = _cut(text, match)
-    recent = bool(match := RECENT_WORDS.search(text))
-    if match:
-        text = _cut(text, match)
-    return text, tuple(kinds), has_code, recent
+    return text, tuple(kinds), has_code
+
+
+def _recency(text: str, concepts: tuple[ConceptMention, ...]) -> tuple[str, bool]:
+    """The text without a word asking for the newest papers ("recent", "latest"), and whether there was
+    one; a word that is part of a concept's phrase ("recent advances" naming a survey) asks for nothing."""
+    match = RECENT_WORDS.search(text)
+    if match is None:
+        return text, False
+    named = {word for mention in concepts for word in normalise_text(mention.words).split()}
+    if normalise_text(match.group(0)).split()[-1] in named:
+        return text, False
+    return _cut(text, match), True
 
 
 def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
