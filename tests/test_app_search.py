@@ -45,6 +45,12 @@ def test_each_result_shows_the_query_concepts_it_meets_and_misses():
                               ":green-badge[:material/check: emotion]")
 
 
+def test_the_page_says_what_the_query_was_read_as():
+    app = open_page("search", {"q": "make a single photo talk, with code"})
+    assert_no_traceback(app)
+    assert app.caption[0].value == 'Read as: one\\-shot \\(\\"single photo\\"\\)\\, code'  # markdown-escaped
+
+
 def test_facet_counts_change_with_the_filters():
     app = open_page("search", {"q": QUERY})
     assert option_count(app, "f_venue", "CVPR") > 0

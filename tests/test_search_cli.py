@@ -23,9 +23,18 @@ def test_search_prints_a_ranked_list_that_says_why(bundled_build: Path) -> None:
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("2 of ")
-    assert lines[1].startswith(" 1. EAMM: One-Shot Emotional Talking Face")
-    assert "why: matches one-shot, emotion; words one, shot, emotion; similarity" in lines[2]
+    assert lines[1] == "read as: one-shot, emotion"
+    assert lines[2].startswith(" 1. EAMM: One-Shot Emotional Talking Face")
+    assert "why: matches one-shot, emotion; words one, shot, emotion; similarity" in lines[3]
     assert any(line.startswith("keyword: ") for line in lines)
+
+
+def test_search_says_which_words_it_read_as_which_constraint(bundled_build: Path) -> None:
+    code, out, err = run("search", "animate a single photo with a voice recording, journal papers since 2020",
+                         "--top", "1", "--build", str(bundled_build))
+    assert code == 0, err
+    assert out.splitlines()[1] == ('read as: one-shot ("single photo"), audio-driven ("voice recording"), '
+                                   "2020 or later, journal")
 
 
 def test_search_json_with_filters(bundled_build: Path) -> None:

@@ -53,8 +53,11 @@ def _result(rank: int, result: SearchResult) -> list[str]:
 
 
 def format_response(response: SearchResponse, heading: str) -> str:
-    """A heading, the notes, the ranked results, and the main facet counts of the result set."""
+    """A heading, what the query was read as, the notes, the ranked results, and the main facet counts of
+    the result set."""
     lines = [heading]
+    if response.intent is not None and response.intent.constraints:
+        lines.append(f"read as: {response.intent.read_as}")
     lines += [f"note: {note}" for note in response.notes]
     if not response.results:
         lines.append("no results")

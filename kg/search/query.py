@@ -114,6 +114,14 @@ class QueryIntent:
         return (*(c.label for c in self.concepts), *self.venues, *years, *self.datasets, *self.venue_kinds, *code)
 
     @property
+    def read_as(self) -> str:
+        """The soft constraints, each concept with the query words that named it when they are not its
+        label, for people: 'one-shot ("single photo"), 2021 or later, code'."""
+        concepts = [c.label if normalise_text(c.words) == normalise_text(c.label) else f'{c.label} ("{c.words}")'
+                    for c in self.concepts]
+        return ", ".join([*concepts, *self.constraints[len(self.concepts):]])
+
+    @property
     def constraint_is_concept(self) -> tuple[bool, ...]:
         """For each of `constraints`: whether it is a concept (rather than a venue, year or dataset)."""
         return (True,) * len(self.concepts) + (False,) * (len(self.constraints) - len(self.concepts))

@@ -54,6 +54,8 @@ if empty:
         nav.search_link(example, {"q": example})
 elif response is not None:
     results = response.results
+    if response.intent is not None and response.intent.constraints:
+        st.caption(f"Read as: {md(response.intent.read_as)}")
     for note in response.notes:
         st.caption(md(note))
     st.caption(f"{response.total} paper{'s' * (response.total != 1)}"
