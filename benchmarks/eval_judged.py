@@ -160,7 +160,7 @@ def build(folder: Path, snapshot: Path | None) -> Path:
 
 
 @click.command()
-@click.option("--split", type=click.Choice(["dev", "test"]), help="Only one half of the queries.")
+@click.option("--split", type=click.Choice(["dev", "test", "fresh"]), help="Only one split of the queries.")
 @click.option("--mode", type=click.Choice(["titles", "summaries", "both"]), default="both", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
