@@ -1,22 +1,23 @@
 """Relevance on the independent judged set: nDCG@10 and recall@10 of dense, BM25 and hybrid ranking,
-on its dev and test halves, with titles only and with summaries standing in for abstracts.
+on its dev, test and fresh splits, with titles only and with summaries standing in for abstracts.
 
-Reads: benchmarks/judged/qrels.jsonl (140 queries of four kinds written by one helper, each graded 0-2 by
-list line by two more who never saw the ranking; the grade is the mean of the two; `split` is dev or
-test, half of each kind) and benchmarks/judged/arxiv_summaries.jsonl (summaries of the 126 arXiv papers
-written in the helpers' own words, in the arXiv bulk format). Builds the bundled list twice into temporary
-folders, offline: titles only, and with the summaries as an `--arxiv-snapshot`. Writes a table (or --json).
+Reads: benchmarks/judged/qrels.jsonl (185 queries, each graded 0-2 by list line by two judges who never
+saw the ranking; the grade is the mean of the two; `split` is dev (tuned on), test (reported) or fresh
+(45 queries written after the last ranking work, reported): see benchmarks/judged/README.md) and
+benchmarks/judged/arxiv_summaries.jsonl (summaries of the 126 arXiv papers written in the helpers' own
+words, in the arXiv bulk format). Builds the bundled list twice into temporary folders, offline: titles
+only, and with the summaries as an `--arxiv-snapshot`. Writes a table (or --json).
 
-Every ranker gets the same query handling: the query is understood once (kg/search/query.py: venue and year
-words and negations taken out, concepts, venues, years and datasets found), dense and BM25 rank the
-understood text, and every ranker puts the papers that meet every venue, year and dataset the query names
-first (dense_text and bm25_text, shown for comparison, rank the understood text alone). Also printed: nDCG@10
-per kind of query, and hybrid's gain over the better baseline, with the tiers and without them (dense_text,
-bm25_text), each with its paired standard error. What the
-concepts add (their share in the score, complete matches first for a query of keywords)
+Every ranker gets the same query handling: the query is understood once (`Searcher.understand`: venue,
+year, kind-of-venue and code words and negations taken out; concepts, venues, years, datasets found),
+dense and BM25 rank the understood text, and `dense` and `bm25` put the papers that meet every venue, year,
+dataset, kind of venue and code wish the query names first, as hybrid does (`dense_text` and `bm25_text`,
+shown for comparison, rank the understood text alone). Also printed: nDCG@10 per kind of query, and
+hybrid's gain over the better baseline, with the tiers and without them, each with its paired standard
+error. What the concepts add (their rarity in the score, complete matches first for a query of keywords)
 is the hybrid ranker's own.
 
-    python benchmarks/eval_judged.py                 # both modes, dev and test
+    python benchmarks/eval_judged.py                 # both modes, every split
     python benchmarks/eval_judged.py --split dev --keep /tmp/judged-builds   # reuse the builds when tuning
 """
 
