@@ -249,18 +249,22 @@ class Searcher:
         """Per paper: how much of the query's soft constraints it meets, and how many it meets; and the
         constraints, each with the papers meeting it.
 
-        Each constraint met adds its rarity, the inverse document frequency of the papers meeting it
-        relative to that of one paper alone, averaged over the query's constraints: as BM25 weighs words,
-        meeting "NeRF" (8 papers of 173) says more than meeting "audio-driven" (53), so a broad concept
-        read from a sentence ("from a voice recording") cannot outweigh the words a paper shares with it."""
+        Each constraint met adds its rarity (`_rarity`, as a share of the greatest, log(N + 1)), averaged
+        over the query's constraints: as BM25 weighs words, meeting "NeRF" (8 papers of 173) says more than
+        meeting "audio-driven" (53), so a broad concept read from a sentence ("from a voice recording")
+        cannot outweigh the words a paper shares with the query."""
         constraints = self._constraint_masks(intent)
         count = len(self.papers)
         met = np.zeros(count, dtype=np.float32)
         rarity_met = np.zeros(count, dtype=np.float32)
         for _, mask in constraints:
             met += mask
-            rarity_met += mask * float(np.log((count + 1) / (mask.sum() + 1)) / np.log(count + 1))
+            rarity_met += mask * (self._rarity(mask) / np.log(count + 1))
         return (rarity_met / len(constraints) if constraints else met), met, constraints
+
+    def _rarity(self, mask: np.ndarray) -> float:
+        """The inverse document frequency of the papers meeting a constraint: log((N + 1) / (met + 1))."""
+        return float(np.log((len(self.papers) + 1) / (mask.sum() + 1)))
 
     def tiers(self, intent: QueryIntent, constraints: list[tuple[str, np.ndarray]]) -> np.ndarray:
         """Each paper's tier, higher first, before any score: papers meeting every venue, year, dataset,
@@ -276,7 +280,7 @@ class Searcher:
         if intent.is_keywords:
             concept_masks = [mask for (_, mask), concept in zip(constraints, intent.constraint_is_concept, strict=True)
                              if concept]
-            rarity = np.array([np.log((len(self.papers) + 1) / (mask.sum() + 1)) for mask in concept_masks])
+            rarity = np.array([self._rarity(mask) for mask in concept_masks])
             met = np.array(concept_masks, dtype=np.float64)
             # the rarity share is below 1 for a partial match, so it only orders papers meeting as many
             concepts_met = met.sum(axis=0) + 0.5 * (rarity @ met) / max(float(rarity.sum()), 1e-9)
