@@ -174,9 +174,14 @@ class Vocabulary:
             )
             for key, spec in tables["concepts.toml"].items()
         }
+        named: dict[str, str] = {}
         for concept in concepts.values():
             if concept.broader and concept.broader not in concepts:
                 raise ValueError(f"{folder / 'concepts.toml'}: {concept.id}: unknown broader {concept.broader!r}")
+            for term in (concept.id, concept.label, *concept.alt_labels, *concept.hidden_labels):
+                other = named.setdefault(normalise_text(term), concept.id)
+                if other != concept.id:  # one of the two would never be found
+                    raise ValueError(f"{folder / 'concepts.toml'}: {term!r} names both {other} and {concept.id}")
         datasets = {
             key: DatasetName(key, spec["label"], tuple(spec.get("aliases", ())))
             for key, spec in tables["datasets.toml"].items()
