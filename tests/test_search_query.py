@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.lexical import matched_words, tokenize
 from kg.core.vocab import Vocabulary
@@ -155,3 +157,21 @@ def test_a_query_of_spaces_and_control_characters_is_empty(vocab: Vocabulary) ->
 def test_bm25_tokens_are_stemmed_and_drop_question_words() -> None:
     assert tokenize("Which papers use emotional talking faces?") == ["emot", "talk", "face"]
     assert matched_words("emotional faces", "Emotion-aware face animation") == ["emotional", "faces"]
+
+
+QUERY_WORDS = st.sampled_from(["since", "after", "before", "until", "from", "on", "2019", "2021", "2023+", "and",
+                               "later", "journal", "papers", "with", "without", "code", "open", "source", "recent",
+                               "latest", "conference", "at", "a", "nerf", "lip", "sync", "single", "photo", "CVPR",
+                               "instead", "of", "audio", "surveys", "'23", "-", "github"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.one_of(QUERY_WORDS, st.text(max_size=8)), max_size=12))
+def test_any_query_is_understood_into_well_formed_constraints(words: list[str], vocab: Vocabulary) -> None:
+    intent = understand(" ".join(words), vocab)
+    assert len(intent.text) <= len(intent.raw)  # understanding only takes words out
+    if intent.years is not None:
+        first, last = intent.years
+        assert EARLIEST_YEAR <= first <= last <= LATEST_YEAR
+    assert set(intent.venue_kinds) <= {"conference", "journal", "preprint", "workshop"}
+    assert len(intent.constraints) == len(intent.constraint_is_concept)
