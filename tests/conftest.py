@@ -69,6 +69,17 @@ def embedder() -> Embedder:
     return Embedder.load(SHIPPED_MODEL)
 
 
+@pytest.fixture
+def no_model_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the embedding model fails the test: for code that must work from a build alone."""
+    from ingest.embed import Embedder
+
+    def refuse(name: str) -> Embedder:
+        raise AssertionError(f"the model {name} was loaded")
+
+    monkeypatch.setattr(Embedder, "load", refuse)
+
+
 @pytest.fixture(scope="session")
 def searcher(bundled_build: Path, embedder: Embedder, vocab: Vocabulary) -> Searcher:
     """The search index of the bundled build, loaded once per session."""

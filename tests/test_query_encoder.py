@@ -73,12 +73,8 @@ def test_the_build_carries_the_export_and_its_pipeline_as_the_model_config_says(
     assert spec.inputs == ("input_ids", "attention_mask", "token_type_ids")
 
 
-def test_a_searcher_encodes_queries_with_the_export_and_loads_no_model(bundled_build: Path, vocab: Vocabulary,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(name: str) -> Embedder:
-        raise AssertionError(f"the model {name} was loaded")
-
-    monkeypatch.setattr(Embedder, "load", refuse)
+@pytest.mark.usefixtures("no_model_loads")
+def test_a_searcher_encodes_queries_with_the_export_and_loads_no_model(bundled_build: Path, vocab: Vocabulary) -> None:
     searcher = Searcher.load(bundled_build, vocab=vocab)
     response = searcher.search("audio-driven NeRF talking head")
     assert isinstance(searcher.embedder, OnnxEncoder)

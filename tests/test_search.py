@@ -157,12 +157,8 @@ def test_a_query_of_only_a_year_lists_that_years_papers_by_title(searcher: Searc
     assert all(r.matched == {"2022": True} and set(r.scores) == {"coverage"} for r in response.results)
 
 
-def test_loading_a_searcher_embeds_nothing_and_listings_need_no_model(bundled_build: Path, vocab: Vocabulary,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(name: str) -> Embedder:
-        raise AssertionError(f"the model {name} was loaded")
-
-    monkeypatch.setattr(Embedder, "load", refuse)
+@pytest.mark.usefixtures("no_model_loads")
+def test_loading_a_searcher_embeds_nothing_and_listings_need_no_model(bundled_build: Path, vocab: Vocabulary) -> None:
     searcher = Searcher.load(bundled_build, vocab=vocab)
     assert searcher.search("", Filters(keywords=("nerf",))).total == 8
     assert len(searcher.similar("2301.03786", top=3).results) == 3
