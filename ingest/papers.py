@@ -1,9 +1,9 @@
 """From list entries to works: Paper, Dataset and Metric records.
 
 Reads: a `ParsedList` and the vocabulary. Writes: `Paper` records (one per work: entries with the
-same arXiv id, or with no arXiv id and the same normalised title, are one work; anything subtler is
-for `kg/curation/curate.py`), `Dataset` and `Metric` records, and the concepts and datasets each paper is
-linked to, each with its source.
+same arXiv id, or with the same normalised title where at most one arXiv id goes with it, are one
+work; anything subtler is for `kg/curation/curate.py`), `Dataset` and `Metric` records, and the
+concepts and datasets each paper is linked to, each with its source.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def build_corpus(parsed: ParsedList, vocab: Vocabulary) -> Corpus:
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in parsed.entries:
         groups[paper_key(entry)].append(entry)
+    _join_rows_without_arxiv_id(groups)
     papers = [_paper(key, members, vocab, dataset_by_link) for key, members in groups.items()]
     known = {d.id for d in datasets}
     for paper in papers:
@@ -65,6 +66,22 @@ def build_corpus(parsed: ParsedList, vocab: Vocabulary) -> Corpus:
     metrics = _metrics(parsed, papers)
     entry_to_paper = {entry.ref: key for key, members in groups.items() for entry in members}
     return Corpus(tuple(papers), tuple(datasets), tuple(metrics), entry_to_paper)
+
+
+def _join_rows_without_arxiv_id(groups: dict[str, list[Entry]]) -> None:
+    """Move the rows with no arXiv id into the group of the one arXiv id listed under the same title:
+    a list often links a work's arXiv page on one row and its venue's PDF on another. A title listed
+    with two arXiv ids is ambiguous, and its rows without one stay a work of their own."""
+    arxiv_ids: dict[str, set[str]] = defaultdict(set)
+    for key, members in groups.items():
+        for entry in members:
+            if entry.arxiv_id and entry.title:
+                arxiv_ids[slugify(entry.title)].add(key)
+    for slug, keys in arxiv_ids.items():
+        if len(keys) == 1 and slug in groups:
+            work = groups[next(iter(keys))]
+            work.extend(groups.pop(slug))
+            work.sort(key=lambda entry: entry.line)
 
 
 def _paper(key: str, entries: list[Entry], vocab: Vocabulary, dataset_by_link: dict[str, str]) -> Paper:

@@ -326,7 +326,8 @@ def test_a_construct_file_exports_its_graph(bundled_build: Path, tmp_path: Path)
     result = run("--build", str(bundled_build), "--construct", str(query), "--format", "jsonld")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert len([n for n in document["@graph"] if "isPartOf" in n]) == 172
+    with_venue = [paper for paper in load_build(bundled_build).papers if paper.venue.family]
+    assert len([n for n in document["@graph"] if "isPartOf" in n]) == len(with_venue) > 150
 
 
 @pytest.mark.slow

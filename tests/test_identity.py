@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ingest.papers import build_corpus
 from ingest.parse import parse_list
+from kg.core.model import Ref
 from kg.core.vocab import Vocabulary, slugify
 from kg.curation.curate import curate_parsed
 from kg.curation.fix import apply_changes, plan_fixes
@@ -49,3 +50,17 @@ def test_ids_are_the_same_across_runs(vocab: Vocabulary, tmp_path: Path) -> None
     first = {p.id for p in build_corpus(parse_list(LIST, vocab), vocab).papers}
     second = {p.id for p in build_corpus(parse_list(copy, vocab), vocab).papers}
     assert first == second
+
+
+def test_a_row_without_an_arxiv_id_joins_the_arxiv_row_of_the_same_title(vocab: Vocabulary) -> None:
+    papers = build_corpus(parse_list(FIXTURES / "one_work_two_rows.md", vocab), vocab).papers
+    feelings = next(p for p in papers if p.id == "2104.11111")
+    assert [Ref.parse(ref).line for ref in feelings.entries] == [7, 8]
+    assert feelings.venue.family == "CVPR"  # the peer-reviewed row speaks for the work
+    assert "https://example.org/cvpr/feelings.pdf" in {link.url for link in feelings.links}
+
+
+def test_a_title_listed_with_two_arxiv_ids_keeps_its_other_rows_apart(vocab: Vocabulary) -> None:
+    papers = build_corpus(parse_list(FIXTURES / "one_work_two_rows.md", vocab), vocab).papers
+    shared = {p.id: [Ref.parse(ref).line for ref in p.entries] for p in papers if "Share" in p.title}
+    assert shared == {"2201.22222": [9], "2202.33333": [10], slugify("A Title Two Preprints Share"): [11]}

@@ -250,7 +250,7 @@ class Searcher:
         constraints, each with the papers meeting it.
 
         Each constraint met adds its rarity (`_rarity`, as a share of the greatest, log(N + 1)), averaged
-        over the query's constraints: as BM25 weighs words, meeting "NeRF" (8 papers of 173) says more than
+        over the query's constraints: as BM25 weighs words, meeting "NeRF" (8 papers of 172) says more than
         meeting "audio-driven" (53), so a broad concept read from a sentence ("from a voice recording")
         cannot outweigh the words a paper shares with the query."""
         constraints = self._constraint_masks(intent)
