@@ -68,6 +68,7 @@ def test_among_papers_meeting_as_many_concepts_those_meeting_the_rarer_come_firs
     ("talking head preprints", lambda paper: paper.venue.kind == "preprint"),
     ("emotion since 2022", lambda paper: paper.year is not None and paper.year >= 2022),
     ("lip sync before 2020", lambda paper: paper.year is not None and paper.year < 2020),
+    ("which reviews cover face reenactment?", lambda paper: "survey" in paper.concept_ids),
 ])
 def test_facet_words_in_a_query_put_the_papers_meeting_them_first(searcher: Searcher, query: str,
                                                                  meets: Callable[[Paper], bool]) -> None:

@@ -98,6 +98,18 @@ def test_a_hidden_label_names_a_concept_in_a_query_but_never_tags_a_paper(tmp_pa
     assert vocab.concepts_in("Animating a Still Picture with Speech") == []
 
 
+@pytest.mark.parametrize(("query", "kinds"), [
+    ("surveys of lip sync", ("survey",)),
+    ("is there a review of talking head generation?", ("survey",)),
+    ("evaluation metrics for lip sync", ()),  # a hidden label of survey: too loose to ask for surveys
+    ("lip sync with a transformer", ()),
+])
+def test_a_kind_of_work_named_by_its_label_is_asked_for(query: str, kinds: tuple[str, ...], vocab: Vocabulary) -> None:
+    intent = understand(query, vocab)
+    assert intent.work_kinds == kinds
+    assert "survey" in [c.id for c in intent.concepts] or not kinds
+
+
 def test_a_lowercase_english_word_that_is_also_a_venue_alias_is_not_a_venue(vocab: Vocabulary) -> None:
     assert understand("a tip for audio driven heads", vocab).venues == ()
     assert understand("TIP 2022 emotion", vocab).venues == ("TIP",)

@@ -360,7 +360,7 @@ class Metric:
 class Concept:
     """A keyword concept from `data/concepts.toml` (a SKOS concept). hidden_labels name it only in a
     search query (skos:hiddenLabel): plain words a newcomer types for it ("a single photo" for one-shot),
-    too loose to tag a paper by."""
+    too loose to tag a paper by. kind_of_work: a kind of work (a survey) rather than a topic."""
 
     id: str
     label: str
@@ -368,6 +368,7 @@ class Concept:
     broader: str | None = None
     weak: bool = False
     hidden_labels: tuple[str, ...] = ()
+    kind_of_work: bool = False
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,7 @@ class Vocabulary:
                 spec.get("broader"),
                 bool(spec.get("weak", False)),
                 tuple(spec.get("hidden", ())),
+                bool(spec.get("kind_of_work", False)),
             )
             for key, spec in tables["concepts.toml"].items()
         }

@@ -86,8 +86,10 @@ class QueryIntent:
     without what it excludes); concepts/venues/datasets/venue_kinds: what it names;
     years: a year or a range it names, as (first, last), open ends EARLIEST_YEAR and LATEST_YEAR;
     has_code: True for "with code", False for "without code"; recent: whether it asks for the newest
-    papers (the searcher turns that into years, as it knows the build); notes: what was changed in the
-    query, for the user.
+    papers (the searcher turns that into years, as it knows the build); work_kinds: the concepts among
+    `concepts` that are kinds of work (`kind_of_work` in concepts.toml) named by a label, not a hidden one
+    ("surveys", not "evaluation metrics"): the query asks for works of that kind; notes: what was changed
+    in the query, for the user.
     """
 
     raw: str
@@ -100,6 +102,7 @@ class QueryIntent:
     venue_kinds: tuple[str, ...] = ()
     has_code: bool | None = None
     recent: bool = False
+    work_kinds: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -217,7 +220,20 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
     text, recent = _recency(text, concepts)
     datasets = tuple(vocab.datasets_in(text))
     return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes,
-                       venue_kinds, has_code, recent)
+                       venue_kinds, has_code, recent, _work_kinds(concepts, vocab))
+
+
+def _work_kinds(concepts: tuple[ConceptMention, ...], vocab: Vocabulary) -> tuple[str, ...]:
+    """The concepts named that are kinds of work, each named by its label or an alternative label (or
+    their plural): a hidden label is too loose to ask for a kind of work ("evaluation metrics")."""
+    kinds = []
+    for mention in concepts:
+        concept = vocab.concepts[mention.id]
+        labels = {normalise_text(term) for term in (concept.label, *concept.alt_labels)}
+        words = normalise_text(mention.words)
+        if concept.kind_of_work and (words in labels or words.removesuffix("s") in labels):
+            kinds.append(concept.id)
+    return tuple(kinds)
 
 
 def _cut(text: str, match: re.Match[str]) -> str:

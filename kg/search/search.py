@@ -268,7 +268,8 @@ class Searcher:
 
     def tiers(self, intent: QueryIntent, constraints: list[tuple[str, np.ndarray]]) -> np.ndarray:
         """Each paper's tier, higher first, before any score: papers meeting every venue, year, dataset,
-        kind of venue and code wish the query names are above the rest; and when the query is made of its
+        kind of venue, code wish and kind of work ("surveys": `QueryIntent.work_kinds`) the query names are
+        above the rest; and when the query is made of its
         concepts (QueryIntent.is_keywords: "nerf lip sync 2023"), papers meeting more of them are above
         those meeting fewer, so complete matches come first, and among papers meeting as many, those
         meeting the rarer ones (by inverse document frequency, as BM25 weighs words) come first. A concept
@@ -276,6 +277,7 @@ class Searcher:
         the sentence asks for more than it."""
         structured = [mask for (_, mask), concept in zip(constraints, intent.constraint_is_concept, strict=True)
                       if not concept]
+        structured += [self.table.mask(Filters(keywords=(kind,))) for kind in intent.work_kinds]
         concepts_met = np.zeros(len(self.papers), dtype=np.float64)
         if intent.is_keywords:
             concept_masks = [mask for (_, mask), concept in zip(constraints, intent.constraint_is_concept, strict=True)
