@@ -53,12 +53,15 @@ RANKERS = ("dense_text", "bm25_text", "bm25_plain", "dense", "bm25", "hybrid")
 K = 10
 
 
+def dcg(gains: Sequence[float], k: int = K) -> float:
+    """Discounted cumulative gain of the first k grades in ranked order, with gains 2^grade - 1."""
+    return sum((2**grade - 1) / math.log2(i + 2) for i, grade in enumerate(gains[:k]))
+
+
 def ndcg_at(ranked: Sequence[str], grades: dict[str, float], k: int = K) -> float:
     """Normalised discounted cumulative gain with gains 2^grade - 1."""
-    dcg = sum((2 ** grades.get(pid, 0) - 1) / math.log2(i + 2) for i, pid in enumerate(ranked[:k]))
-    ideal = sorted(grades.values(), reverse=True)[:k]
-    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
+    ideal = dcg(sorted(grades.values(), reverse=True), k)
+    return dcg([grades.get(pid, 0) for pid in ranked], k) / ideal if ideal else 0.0
 
 
 def recall_at(ranked: Sequence[str], grades: dict[str, float], k: int = K) -> float:
@@ -127,10 +130,49 @@ def by_paper(paper_of: dict[int, str], grades: dict[str, float]) -> dict[str, fl
     return found
 
 
-def evaluate(build_dir: Path, qrels: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per split: each ranker's mean nDCG@10 and recall@10, its nDCG@10 per kind of query, and the mean and
-    paired standard error of hybrid's nDCG@10 minus that of the better baseline, with the tiers and without."""
+def load_findability() -> dict[tuple[str, int], dict[str, str]]:
+    """(query id, line) -> {"row": label, "summary": label}: whether the row alone, and the row with its
+    summary, show a reader that the paper is relevant (yes, partly, no); see benchmarks/judged/README.md."""
+    path = JUDGED / "findability.jsonl"
+    if not path.exists():
+        return {}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return {(row["qid"], int(row["line"])): row for row in rows}
+
+
+def text_ceiling(grades: dict[str, float], findable: dict[str, str], partly_counts: bool) -> float:
+    """The nDCG@10 of the best ranking a reader of the text alone could make, the papers ordered by what
+    their text shows: a paper whose text shows all the query asks ("yes") counts with its grade; one whose
+    text shows part of it ("partly") counts as related (at most grade 1) when partly_counts, else not at
+    all; the rest ("no": only knowledge of the paper finds it) gain nothing. Normalised by the ideal DCG of
+    the judges' grades, so 1.0 means the text shows everything the judges knew."""
+    def shown(paper: str) -> float:
+        label, grade = findable.get(paper), grades[paper]
+        return grade if label == "yes" else min(grade, 1.0) if label == "partly" and partly_counts else 0.0
+    ideal = dcg(sorted(grades.values(), reverse=True))
+    return dcg(sorted((shown(paper) for paper in grades), reverse=True)) / ideal if ideal else 0.0
+
+
+def findable_papers(query: dict[str, Any], paper_of: dict[int, str], labels: dict[tuple[str, int], dict[str, str]],
+                    field: str) -> dict[str, str]:
+    """Paper -> its best label for a query (a paper listed on two rows takes the better)."""
+    order = ("no", "partly", "yes")
+    found: dict[str, str] = {}
+    for line in query["grades"]:
+        label = labels.get((query["id"], int(line)))
+        paper = paper_of.get(int(line))
+        if label and paper:
+            found[paper] = max(found.get(paper, "no"), label[field], key=order.index)
+    return found
+
+
+def evaluate(build_dir: Path, qrels: list[dict[str, Any]], field: str = "row") -> dict[str, Any]:
+    """Per split: each ranker's mean nDCG@10 and recall@10, its nDCG@10 per kind of query, the mean and paired
+    standard error of hybrid's nDCG@10 minus that of the better baseline, with the tiers and without, and,
+    where findability labels exist, the text ceilings (field: the label that fits the build: "row" for titles
+    only, "summary" for a build with the summaries)."""
     searcher = Searcher.load(build_dir)
+    labels = load_findability()
     runs = rankers(searcher)
     paper_of = paper_of_line(build_dir)
     per_split: dict[str, dict[str, Any]] = {}
@@ -148,6 +190,12 @@ def evaluate(build_dir: Path, qrels: list[dict[str, Any]]) -> dict[str, Any]:
                                      for kind in sorted({q["kind"] for q in chosen})}}
         row["hybrid_gain"] = [_gain(ndcg, baselines)
                               for baselines in (("dense", "bm25"), ("dense_text", "bm25_text"), ("bm25_plain",))]
+        labelled = [q for q in chosen if any((q["id"], int(line)) in labels for line in q["grades"])]
+        if labelled:
+            findable = [(by_paper(paper_of, q["grades"]), findable_papers(q, paper_of, labels, field))
+                        for q in labelled]
+            row["ceiling"] = {name: round(mean(text_ceiling(grades, shown, partly) for grades, shown in findable), 3)
+                              for name, partly in (("shown", False), ("shown_or_related", True))}
         per_split[split] = row
     return per_split
 
@@ -183,9 +231,9 @@ def main(split: str | None, mode: str, as_json: bool, keep: Path | None) -> None
     with tempfile.TemporaryDirectory() as temp:
         folder = keep or Path(temp)
         if mode in ("titles", "both"):
-            results["titles only"] = evaluate(build(folder, None), qrels)
+            results["titles only"] = evaluate(build(folder, None), qrels, "row")
         if mode in ("summaries", "both"):
-            results["with summaries"] = evaluate(build(folder, JUDGED / "arxiv_summaries.jsonl"), qrels)
+            results["with summaries"] = evaluate(build(folder, JUDGED / "arxiv_summaries.jsonl"), qrels, "summary")
     if as_json:
         click.echo(json.dumps(results, indent=1))
         return
@@ -202,6 +250,15 @@ def main(split: str | None, mode: str, as_json: bool, keep: Path | None) -> None
             for kind in row["hybrid"]["by_kind"]:
                 cells = " | ".join(str(row[r]["by_kind"][kind]) for r in RANKERS)
                 click.echo(f"| {mode_name} | {split_name} | {kind} | {cells} |")
+    ceilings = [(mode_name, split_name, row) for mode_name, splits in results.items()
+                for split_name, row in splits.items() if "ceiling" in row]
+    if ceilings:
+        click.echo("\n| mode | split | text ceiling: shown | text ceiling: partly shown as related | bm25 | hybrid |")
+        click.echo("|---|---|---|---|---|---|")
+        for mode_name, split_name, row in ceilings:
+            ceiling = row["ceiling"]
+            click.echo(f"| {mode_name} | {split_name} | {ceiling['shown']} | {ceiling['shown_or_related']} "
+                       f"| {row['bm25']['ndcg']} | {row['hybrid']['ndcg']} |")
     click.echo()
     for mode_name, splits in results.items():
         for split_name, row in splits.items():

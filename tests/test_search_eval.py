@@ -5,6 +5,7 @@ stays ahead of dense and BM25 ranking given the same query handling. The test ha
 from __future__ import annotations
 
 import importlib
+import math
 from pathlib import Path
 from types import ModuleType
 
@@ -35,3 +36,14 @@ def test_ndcg_and_recall_follow_their_definitions(evaluation: ModuleType) -> Non
     assert evaluation.ndcg_at(["x", "y"], grades) == 0.0
     assert 0 < evaluation.ndcg_at(["b", "a"], grades) < 1
     assert evaluation.recall_at(["b", "x"], grades) == 0.5
+
+
+def test_the_text_ceiling_credits_each_paper_as_far_as_its_text_shows_its_relevance(evaluation: ModuleType) -> None:
+    grades = {"a": 2.0, "b": 1.0}
+    assert evaluation.text_ceiling(grades, {"a": "yes", "b": "yes"}, partly_counts=False) == 1.0
+    only_a = evaluation.text_ceiling(grades, {"a": "yes", "b": "partly"}, partly_counts=False)
+    assert only_a == evaluation.ndcg_at(["a"], grades) and 0 < only_a < 1
+    assert evaluation.text_ceiling(grades, {"a": "yes", "b": "partly"}, partly_counts=True) == 1.0
+    as_related = evaluation.text_ceiling(grades, {"a": "partly", "b": "yes"}, partly_counts=True)
+    assert as_related == pytest.approx((1 + 1 / math.log2(3)) / (3 + 1 / math.log2(3)))  # a counts 1, not 2
+    assert evaluation.text_ceiling(grades, {"a": "no", "b": "no"}, partly_counts=True) == 0.0
