@@ -5,8 +5,9 @@ Reads: benchmarks/judged/qrels.jsonl (185 queries, each graded 0-2 by list line 
 saw the ranking; the grade is the mean of the two; `split` is dev (tuned on), test (reported) or fresh
 (45 queries written after the last ranking work, reported): see benchmarks/judged/README.md) and
 benchmarks/judged/arxiv_summaries.jsonl (summaries of the 126 arXiv papers written in the helpers' own
-words, in the arXiv bulk format). Builds the bundled list twice into temporary folders, offline: titles
-only, and with the summaries as an `--arxiv-snapshot`. Writes a table (or --json).
+words, in the arXiv bulk format) and benchmarks/judged/findability.jsonl (whether each judged paper's
+text shows its relevance, for the text ceilings). Builds the bundled list twice into temporary folders,
+offline: titles only, and with the summaries as an `--arxiv-snapshot`. Writes a table (or --json).
 
 Every ranker gets the same query handling: the query is understood once (`Searcher.understand`: venue,
 year, kind-of-venue and code words and negations taken out; concepts, venues, years, datasets found),
