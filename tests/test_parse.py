@@ -79,6 +79,18 @@ def test_every_entry_keeps_its_file_line_and_raw_row(bundled) -> None:
         ("2022", None, 2022, "unknown"),
         ("-", None, None, "unknown"),
         ("Mystery Venue 2021", "Mystery Venue", 2021, "unknown"),
+        # full names as Semantic Scholar and some lists write them
+        ("Computer Vision and Pattern Recognition 2022", "CVPR", 2022, "conference"),
+        ("Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition 2022", "CVPR", 2022,
+         "conference"),
+        ("International Conference on Learning Representations 2023", "ICLR", 2023, "conference"),
+        ("International Conference on Pattern Recognition 2020", "ICPR", 2020, "conference"),
+        ("Pattern Recognition 2020", "PR", 2020, "journal"),
+        # an unknown venue's own words say its kind; a long name is not a misspelling of a known one
+        ("IEEE Transactions on Medical Imaging 2022", "IEEE Transactions on Medical Imaging", 2022, "journal"),
+        ("Journal of Imaging, 2023", "Journal of Imaging", 2023, "journal"),
+        ("Symposium on Biomedical Imaging 2021", "Symposium on Biomedical Imaging", 2021, "conference"),
+        ("Mystery Workshop 2022", "Mystery Workshop", 2022, "workshop"),
     ],
 )
 def test_venue_cells_are_normalised_to_family_year_and_kind(vocab, cell, family, year, kind) -> None:

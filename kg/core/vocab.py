@@ -37,9 +37,16 @@ UNDER_REVIEW = re.compile(r"\b(under review|submitted|submission|in review)\b", 
 # "Arix" -> arXiv scores 0.88. Only names within a letter of the known one's length are compared.
 MISSPELT_VENUE_SCORE = 0.88
 MIN_MISSPELT_LENGTH = 4
+# A venue name of several words this close to a known one (rapidfuzz ratio, edit distance) is read as it.
+MISSPELT_NAME_SCORE = 92
 # Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
 SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
+KIND_WORDS = (
+    ("journal", re.compile(r"\b(?:journal|transactions|letters|magazine)\b", re.IGNORECASE)),
+    ("conference", re.compile(r"\b(?:conference|symposium)\b", re.IGNORECASE)),
+)
+"""Words in a venue name the vocabulary does not know that say its kind ("Journal of Imaging")."""
 
 
 def century(short: int) -> int:
@@ -79,6 +86,24 @@ def normalise_text(text: str) -> str:
 def title_similarity(a: str, b: str) -> float:
     """How alike two titles are, 0-100: fuzz.ratio after `normalise_text`."""
     return float(fuzz.ratio(normalise_text(a), normalise_text(b)))
+
+
+GENERIC_VENUE_WORDS = frozenset({"ieee", "cvf", "acm", "the", "of", "on", "in", "for", "international", "annual"})
+"""Words of a venue's full name that say who runs it, not which venue it is."""
+VENUE_KIND_NAME_WORDS = {"conference": "conference", "proceedings": "conference", "symposium": "conference",
+                         "journal": "journal", "transactions": "journal"}
+"""Words of a venue's full name that say its kind: "International Conference on Computer Vision" is ICCV,
+"International Journal of Computer Vision" IJCV."""
+
+
+def _name_core(text: str, with_kind: bool) -> str:
+    """A venue name's words without the generic ones, its kind words as the kind or left out:
+    "IEEE/CVF Conference on Computer Vision and Pattern Recognition" -> "conference computer vision and
+    pattern recognition" (with_kind) or "computer vision and pattern recognition"."""
+    words = [word for word in re.findall(r"[a-z0-9]+", text.lower()) if word not in GENERIC_VENUE_WORDS]
+    kinds = sorted({VENUE_KIND_NAME_WORDS[word] for word in words if word in VENUE_KIND_NAME_WORDS})
+    core = [word for word in words if word not in VENUE_KIND_NAME_WORDS]
+    return " ".join([*kinds, *core] if with_kind else core)
 
 
 def alias_key(text: str) -> str:
@@ -203,6 +228,28 @@ class Vocabulary:
         """The venue family a name like "CVPR", "ACM MM" or "Arxiv" stands for, if known."""
         return self._venue_by_alias.get(alias_key(text))
 
+    def _venue_by_full_name(self, text: str) -> VenueFamily | None:
+        """The venue family a full name written otherwise stands for ("Computer Vision and Pattern
+        Recognition", as Semantic Scholar writes CVPR's): the one family whose name has the same words once
+        the generic ones are left out, first with its kind words, then without. Only for venue cells: in a
+        query, "affective computing" is a topic, not the journal."""
+        return (self._venue_by_core[True].get(_name_core(text, True))
+                or self._venue_by_core[False].get(_name_core(text, False)))
+
+    @cached_property
+    def _venue_by_core(self) -> dict[bool, dict[str, VenueFamily]]:
+        """For cores with and without the kind: core -> the one family whose full name has it (a core that
+        two families share names neither)."""
+        tables = {}
+        for with_kind in (True, False):
+            by_core: dict[str, VenueFamily | None] = {}
+            for family in self.venues.values():
+                core = _name_core(family.name, with_kind)
+                if len(core.split()) >= 2:
+                    by_core[core] = family if by_core.get(core, family) is family else None
+            tables[with_kind] = {core: family for core, family in by_core.items() if family is not None}
+        return tables
+
     def parse_venue(self, raw: str) -> Venue:
         """Normalise a venue cell: "CVPR2023" -> Venue(family="CVPR", year=2023, kind="conference").
 
@@ -226,6 +273,7 @@ class Vocabulary:
             notes.insert(0, " ".join(decorations))
             rest = " ".join(w for w in rest.split() if w.lower() not in VENUE_DECORATIONS)
         workshop = re.search(r"\bworkshops?\b", rest, re.IGNORECASE) is not None
+        full_name = re.sub(r"\bworkshops?\b", " ", rest, flags=re.IGNORECASE).strip(" -/")
         rest = re.sub(r"\b(workshops?|conference|proceedings|main|track)\b", " ", rest, flags=re.IGNORECASE)
         rest = rest.strip(" -/")
         note = "; ".join(notes) or None
@@ -237,7 +285,8 @@ class Vocabulary:
         publisher = re.match(r"\s*(?:ieee/cvf|ieee|acm|springer|elsevier|isca)\s+(.+)", rest, re.IGNORECASE)
         if publisher and not self.venue_family(rest) and self.venue_family(publisher.group(1)):
             rest = publisher.group(1)  # "IEEE TPAMI": the publisher's name before the venue's
-        family = self.venue_family(rest) or self._misspelt_venue(rest, notes)
+        family = (self.venue_family(full_name) or self.venue_family(rest) or self._venue_by_full_name(full_name)
+                  or self._misspelt_venue(rest, notes))
         note = "; ".join(notes) or None
         if family is not None and workshop and family.kind != "workshop":
             family = self.venue_family(family.id + "W") or self.venue_family(family.id + "workshop")
@@ -245,18 +294,26 @@ class Vocabulary:
                 label = f"{self.venue_family(rest).id if self.venue_family(rest) else rest} Workshop"
                 return Venue(raw=raw.strip(), family=label, year=year, kind="workshop", note=note)
         if family is None:
-            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year, kind="unknown", note=note)
+            if workshop:
+                return Venue(raw=raw.strip(), family=f"{' '.join(rest.split())} Workshop", year=year, kind="workshop",
+                             note=note)
+            kind = next((kind for kind, words in KIND_WORDS if words.search(text)), "unknown")
+            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year, kind=kind, note=note)
         return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name, note=note)
 
     def _misspelt_venue(self, name: str, notes: list[str]) -> VenueFamily | None:
         """The known venue a word of four or more letters misspells ("Arix", "Interspech"). Acronyms in
-        capitals ("ICMV") are taken as other venues, never as misspellings."""
+        capitals ("ICMV") are taken as other venues, never as misspellings. A name of several words is compared
+        by edit distance (MISSPELT_NAME_SCORE), since Jaro-Winkler favours a shared beginning: "Transactions
+        on Medical Imaging" would be read as "Transactions on Image Processing"."""
         key = alias_key(name)
         if len(key) < MIN_MISSPELT_LENGTH or not key.isalpha() or name.replace(" ", "").isupper():
             return None
         near_length = [alias for alias in self._venue_by_alias if abs(len(alias) - len(key)) <= 1]
-        found = process.extractOne(key, near_length, scorer=JaroWinkler.normalized_similarity,
-                                   score_cutoff=MISSPELT_VENUE_SCORE)
+        several_words = len(name.split()) > 1
+        found = process.extractOne(key, near_length,
+                                   scorer=fuzz.ratio if several_words else JaroWinkler.normalized_similarity,
+                                   score_cutoff=MISSPELT_NAME_SCORE if several_words else MISSPELT_VENUE_SCORE)
         if found is None:
             return None
         family = self._venue_by_alias[found[0]]
