@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -166,9 +166,11 @@ def _year(match: re.Match[str]) -> int:
     return int(match.group(1)) if match.group(1) else 2000 + int(match.group(2))
 
 
-def _venue_at(tokens: list[str], start: int, vocab: Vocabulary) -> tuple[str, int, int | None] | None:
+def _venue_at(tokens: list[str], start: int, vocab: Vocabulary,
+              list_venues: Mapping[str, str]) -> tuple[str, int, int | None] | None:
     """The venue family named by the tokens from start (up to 3 words, longest first), how many tokens
     it takes (with a year written after it: "CVPR 2023"), and that year or one glued to it ("cvpr2023").
+    list_venues: venue names of the list that the vocabulary does not know, by alias_key.
 
     A short lowercase alias that is also an English word ("tip", "mm") counts only with a year."""
     for size in (3, 2, 1):
@@ -177,7 +179,8 @@ def _venue_at(tokens: list[str], start: int, vocab: Vocabulary) -> tuple[str, in
         phrase = " ".join(tokens[start:start + size])
         glued = GLUED_YEAR.search(phrase)
         body = phrase[: glued.start()] if glued else phrase
-        family = vocab.venue_family(body) if alias_key(body) else None
+        known = vocab.venue_family(body) if alias_key(body) else None
+        family = known.id if known else list_venues.get(alias_key(body))
         if family is None:
             continue
         year = _year(glued) if glued else None
@@ -186,14 +189,17 @@ def _venue_at(tokens: list[str], start: int, vocab: Vocabulary) -> tuple[str, in
         if year is None and following:
             year, taken = _year(following), size + 1
         if len(alias_key(body)) >= 4 or not body.islower() or year is not None:
-            return family.id, taken, year
+            return family, taken, year
     return None
 
 
-def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = lambda word: False) -> QueryIntent:
+def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = lambda word: False,
+               list_venues: Mapping[str, str] | None = None) -> QueryIntent:
     """Read the concepts, venues, years and datasets a query names (see the module docstring).
 
-    is_known: whether a word occurs in the indexed texts; such a word is never taken as a misspelling."""
+    is_known: whether a word occurs in the indexed texts; such a word is never taken as a misspelling.
+    list_venues: the acronyms of venues the list names that the vocabulary does not know ("MICCAI"), by
+    alias_key (`list_venue_acronyms`): a query names them too."""
     raw, notes = clean_query(query)
     tokens = raw.split()
     venues: list[str] = []
@@ -201,7 +207,7 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
     kept: list[str] = []
     index = 0
     while index < len(tokens):
-        venue = _venue_at(tokens, index, vocab)
+        venue = _venue_at(tokens, index, vocab, list_venues or {})
         if venue is None:
             kept.append(tokens[index])
             index += 1
@@ -234,6 +240,15 @@ def _work_kinds(concepts: tuple[ConceptMention, ...], vocab: Vocabulary) -> tupl
         if concept.kind_of_work and (words in labels or words.removesuffix("s") in labels):
             kinds.append(concept.id)
     return tuple(kinds)
+
+
+def list_venue_acronyms(families: Iterable[str], vocab: Vocabulary) -> dict[str, str]:
+    """The venue families of a list that the vocabulary does not know and that are written as acronyms
+    (one word of at least three characters, two or more of them capitals: "MICCAI", "MIDL"), by alias_key.
+    Longer names ("Journal of Imaging") are left out: their words are ordinary query words."""
+    return {alias_key(family): family for family in families
+            if vocab.venue_family(family) is None and re.fullmatch(r"[A-Za-z][A-Za-z0-9&-]{2,}", family)
+            and sum(char.isupper() for char in family) >= 2}
 
 
 def _cut(text: str, match: re.Match[str]) -> str:

@@ -39,7 +39,7 @@ from kg.core.model import Paper, Ref
 from kg.core.store import Build, load_build
 from kg.core.vocab import Vocabulary
 from kg.search.facets import FacetTable, Filters
-from kg.search.query import EARLIEST_YEAR, LATEST_YEAR, QueryIntent, understand
+from kg.search.query import EARLIEST_YEAR, LATEST_YEAR, QueryIntent, list_venue_acronyms, understand
 
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
@@ -202,10 +202,15 @@ class Searcher:
     def understand(self, query: str) -> QueryIntent:
         """What a query asks for (kg/search/query.py), with "recent" read as the build's RECENT_YEARS
         newest years."""
-        intent = understand(query, self.vocab, self.lexical.knows)
+        intent = understand(query, self.vocab, self.lexical.knows, self._list_venues)
         if intent.recent and intent.years is None and self._newest_year is not None:
             intent = replace(intent, years=(self._newest_year - RECENT_YEARS + 1, self._newest_year))
         return intent
+
+    @cached_property
+    def _list_venues(self) -> dict[str, str]:
+        """The venue acronyms of the build's list that the vocabulary does not know (query.py)."""
+        return list_venue_acronyms({paper.venue.family for paper in self.papers if paper.venue.family}, self.vocab)
 
     @cached_property
     def _newest_year(self) -> int | None:
