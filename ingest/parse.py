@@ -25,7 +25,7 @@ from ingest.inline import Piece, RowReader, RowText, year_of
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.headings import heading_year, section_kind
-from kg.core.links import BARE_URL, make_link
+from kg.core.links import BARE_URL, is_pdf, make_link
 from kg.core.model import (
     CODE_HOSTS,
     PAPER_KINDS,
@@ -80,9 +80,11 @@ def _is_bold_heading(cell: Cell) -> bool:
 
 
 def _paper_links(links: list[Link]) -> list[Link]:
-    """Links that point to a paper: arXiv and paper hosts anywhere, anything but code in a paper column."""
+    """Links that point to a paper: arXiv, paper hosts and PDFs anywhere, anything but code in a paper
+    column. (A link in a mixed "Links" column is no sign that a row is a paper: tools are linked so too.)"""
     return [link for link in links
-            if link.kind in PAPER_KINDS or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
+            if link.kind in PAPER_KINDS or is_pdf(link.url)
+            or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
 
 
 class ListError(UserError):

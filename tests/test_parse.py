@@ -200,6 +200,18 @@ def test_tables_with_other_columns_and_mixed_link_cells(vocab) -> None:
     assert any("unknown venue 'FooConf 2020'" in str(w) and ":17:" in str(w) for w in parsed.warnings)
 
 
+def test_a_row_of_an_unknown_venue_is_a_paper_when_it_links_a_pdf_anywhere(vocab) -> None:
+    text = (
+        "# L\n\n| Name | Paper | Publication | Link |\n| --- | --- | --- | --- |\n"
+        "| CTR-X | Cheap Knowledge Distillation for Huge Teachers | ENLSP 2021 |"
+        " [[Link]](https://workshop-site.github.io/papers/20/camera_ready.pdf) |\n"
+        "| Tool | Some Handy Tool for Recommendation Demos | FooCon 2021 | [[Link]](https://github.com/foo/tool) |\n"
+    )
+    parsed = parse_text(text, "mini.md", "0", vocab)
+    assert [entry.title for entry in parsed.entries] == ["Cheap Knowledge Distillation for Huge Teachers"]
+    assert any(":6:" in str(w) and "not read as a paper" in str(w) for w in parsed.warnings)
+
+
 def test_split_row_keeps_escaped_pipes_and_code_spans() -> None:
     assert split_row(r"| a \| b | `x|y` | c |") == [r"a \| b", "`x|y`", "c"]
     assert split_row("a | b") == ["a", "b"]

@@ -76,3 +76,8 @@ def link_key(url: str) -> str:
     """A URL compared loosely: no scheme, no "www.", no trailing slash or ".git", lowercase."""
     key = url.lower().split("://", 1)[-1].removeprefix("www.").rstrip("/")
     return key.removesuffix(".git")
+
+
+def is_pdf(url: str) -> bool:
+    """Whether a URL is to a PDF, which in a list is a paper's, wherever it is kept."""
+    return urlsplit(url).path.lower().endswith(".pdf")

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 from rapidfuzz import fuzz
 
 from kg.core.headings import heading_year
+from kg.core.links import is_pdf
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
 from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, PLACEHOLDER_LABEL, TableRow, table_row
 from kg.core.vocab import PLACEHOLDERS, alias_key, normalise_text, title_similarity
@@ -207,7 +208,7 @@ def _paper_links(entry: Entry) -> tuple[Link, ...]:
     (a paper's PDF is often kept on its project site or in its repository)."""
     return tuple(link for link in entry.links
                  if (link.column in ("title", "paper", "links") and link.kind not in CODE_HOSTS)
-                 or link.kind in PAPER_KINDS or urlsplit(link.url).path.lower().endswith(".pdf"))
+                 or link.kind in PAPER_KINDS or is_pdf(link.url))
 
 
 def _what(link: Link) -> str:
