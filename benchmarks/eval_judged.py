@@ -7,7 +7,8 @@ saw the ranking; the grade is the mean of the two; `split` is dev (tuned on), te
 benchmarks/judged/arxiv_summaries.jsonl (summaries of the 126 arXiv papers written in the helpers' own
 words, in the arXiv bulk format) and benchmarks/judged/findability.jsonl (whether each judged paper's
 text shows its relevance, for the text ceilings). Builds the bundled list twice into temporary folders,
-offline: titles only, and with the summaries as an `--arxiv-snapshot`. Writes a table (or --json).
+offline: titles only, and with the summaries as an `--arxiv-snapshot`; and the lists by other people with
+judged queries (benchmarks/judged/other_lists/), titles only. Writes a table (or --json).
 
 Every ranker gets the same query handling: the query is understood once (`Searcher.understand`: venue,
 year, kind-of-venue and code words and negations taken out; concepts, venues, years, datasets found),
@@ -71,9 +72,19 @@ def recall_at(ranked: Sequence[str], grades: dict[str, float], k: int = K) -> fl
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
-def load_qrels(split: str | None) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in (JUDGED / "qrels.jsonl").read_text(encoding="utf-8").splitlines() if line]
+def load_qrels(split: str | None, path: Path = JUDGED / "qrels.jsonl") -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return [row for row in rows if split in (None, row["split"])]
+
+
+def other_lists() -> list[tuple[Path, list[dict[str, Any]]]]:
+    """Each list by other people with judged queries (benchmarks/judged/other_lists/*.jsonl: every row
+    names its list, and its split is the list's short name), with its queries."""
+    found = []
+    for path in sorted((JUDGED / "other_lists").glob("*.jsonl")):
+        qrels = load_qrels(None, path)
+        found.append((ROOT / qrels[0]["list"], qrels))
+    return found
 
 
 def rankers(searcher: Searcher) -> dict[str, Callable[[str], list[str]]]:
@@ -209,31 +220,37 @@ def _gain(ndcg: dict[str, list[float]], baselines: tuple[str, ...]) -> dict[str,
             "paired_se": round(float(gains.std(ddof=1) / np.sqrt(len(gains))), 3)}
 
 
-def build(folder: Path, snapshot: Path | None) -> Path:
-    """The bundled list built into folder, titles only or with the summaries (kept if already there)."""
-    target = folder / ("with-summaries" if snapshot else "titles-only")
+def build(folder: Path, snapshot: Path | None, source: Path = LIST) -> Path:
+    """A list (the bundled one unless told) built into folder, titles only or with the summaries (kept if
+    already there)."""
+    name = "with-summaries" if snapshot else "titles-only"
+    target = folder / (name if source == LIST else f"{source.stem}-{name}")
     if (target / "manifest.json").exists():
         return target
-    ingest(IngestOptions(LIST, target, ROOT / "data", folder / "cache", progress=False, offline=True,
+    ingest(IngestOptions(source, target, ROOT / "data", folder / "cache", progress=False, offline=True,
                          arxiv_snapshot=snapshot))
     return target
 
 
 @click.command()
-@click.option("--split", type=click.Choice(["dev", "test", "fresh"]), help="Only one split of the queries.")
+@click.option("--split", type=click.Choice(["dev", "test", "fresh", "other"]),
+              help="Only one split of the queries (other: the lists by other people, titles only).")
 @click.option("--mode", type=click.Choice(["titles", "summaries", "both"]), default="both", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
               help="Build into this folder and reuse the builds found there (default: a temporary folder).")
 def main(split: str | None, mode: str, as_json: bool, keep: Path | None) -> None:
     """Build, search and score."""
-    qrels = load_qrels(split)
+    qrels = load_qrels(split) if split != "other" else []
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as temp:
         folder = keep or Path(temp)
         if mode in ("titles", "both"):
-            results["titles only"] = evaluate(build(folder, None), qrels, "row")
-        if mode in ("summaries", "both"):
+            results["titles only"] = evaluate(build(folder, None), qrels, "row") if qrels else {}
+            if split in (None, "other"):
+                for source, judged in other_lists():
+                    results["titles only"] |= evaluate(build(folder, None, source), judged)
+        if mode in ("summaries", "both") and qrels:
             results["with summaries"] = evaluate(build(folder, JUDGED / "arxiv_summaries.jsonl"), qrels, "summary")
     if as_json:
         click.echo(json.dumps(results, indent=1))

@@ -11,6 +11,9 @@ from types import ModuleType
 
 import pytest
 
+from ingest.parse import parse_list
+from kg.core.vocab import Vocabulary
+
 
 @pytest.fixture(scope="module")
 def evaluation() -> ModuleType:
@@ -47,3 +50,14 @@ def test_the_text_ceiling_credits_each_paper_as_far_as_its_text_shows_its_releva
     as_related = evaluation.text_ceiling(grades, {"a": "partly", "b": "yes"}, partly_counts=True)
     assert as_related == pytest.approx((1 + 1 / math.log2(3)) / (3 + 1 / math.log2(3)))  # a counts 1, not 2
     assert evaluation.text_ceiling(grades, {"a": "no", "b": "no"}, partly_counts=True) == 0.0
+
+
+def test_every_judged_line_of_a_list_by_other_people_is_a_paper_row(evaluation: ModuleType, vocab: Vocabulary) -> None:
+    judged = evaluation.other_lists()
+    assert len(judged) >= 2
+    for source, queries in judged:
+        lines = {entry.line for entry in parse_list(source, vocab).entries}
+        graded = {int(line) for query in queries for line in query["grades"]}
+        assert graded and graded <= lines, (source, sorted(graded - lines))
+        splits = {query["split"] for query in queries}
+        assert len(splits) == 1 and not splits & {"dev", "test", "fresh"}  # one report-only split per list
