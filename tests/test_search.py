@@ -182,6 +182,9 @@ def test_json_has_the_documented_shape(searcher: Searcher) -> None:
     assert set(data["facets"]) == {"year", "venue", "venue_kind", "keyword", "dataset", "has_code", "author",
                                    "topic"}
     assert data["understood"]["concepts"] == [{"id": "nerf", "label": "NeRF", "words": "nerf"}]
+    assert set(data["understood"]) == {"text", "concepts", "venues", "years", "datasets", "venue_kinds", "has_code",
+                                       "work_kinds"}
+    assert searcher.search("surveys of nerf").to_json()["understood"]["work_kinds"] == ["survey"]
 
 
 def test_a_topic_heading_of_the_list_is_a_facet(searcher: Searcher) -> None:

@@ -128,6 +128,7 @@ class SearchResponse:
                 "datasets": list(intent.datasets),
                 "venue_kinds": list(intent.venue_kinds),
                 "has_code": intent.has_code,
+                "work_kinds": list(intent.work_kinds),
             }
         return {
             "query": self.query,
