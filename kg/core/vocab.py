@@ -42,11 +42,6 @@ MISSPELT_NAME_SCORE = 92
 # Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
 SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
-KIND_WORDS = (
-    ("journal", re.compile(r"\b(?:journal|transactions|letters|magazine)\b", re.IGNORECASE)),
-    ("conference", re.compile(r"\b(?:conference|symposium)\b", re.IGNORECASE)),
-)
-"""Words in a venue name the vocabulary does not know that say its kind ("Journal of Imaging")."""
 
 
 def century(short: int) -> int:
@@ -91,19 +86,25 @@ def title_similarity(a: str, b: str) -> float:
 GENERIC_VENUE_WORDS = frozenset({"ieee", "cvf", "acm", "the", "of", "on", "in", "for", "international", "annual"})
 """Words of a venue's full name that say who runs it, not which venue it is."""
 VENUE_KIND_NAME_WORDS = {"conference": "conference", "proceedings": "conference", "symposium": "conference",
-                         "journal": "journal", "transactions": "journal"}
+                         "journal": "journal", "transactions": "journal", "letters": "journal",
+                         "magazine": "journal"}
 """Words of a venue's full name that say its kind: "International Conference on Computer Vision" is ICCV,
-"International Journal of Computer Vision" IJCV."""
+"International Journal of Computer Vision" IJCV, and an unknown "Journal of Imaging" is a journal."""
+
+
+def _name_kinds(text: str) -> list[str]:
+    """The kinds of venue a name's words say, sorted."""
+    return sorted({VENUE_KIND_NAME_WORDS[word] for word in re.findall(r"[a-z]+", text.lower())
+                   if word in VENUE_KIND_NAME_WORDS})
 
 
 def _name_core(text: str, with_kind: bool) -> str:
     """A venue name's words without the generic ones, its kind words as the kind or left out:
     "IEEE/CVF Conference on Computer Vision and Pattern Recognition" -> "conference computer vision and
     pattern recognition" (with_kind) or "computer vision and pattern recognition"."""
-    words = [word for word in re.findall(r"[a-z0-9]+", text.lower()) if word not in GENERIC_VENUE_WORDS]
-    kinds = sorted({VENUE_KIND_NAME_WORDS[word] for word in words if word in VENUE_KIND_NAME_WORDS})
-    core = [word for word in words if word not in VENUE_KIND_NAME_WORDS]
-    return " ".join([*kinds, *core] if with_kind else core)
+    core = [word for word in re.findall(r"[a-z0-9]+", text.lower())
+            if word not in GENERIC_VENUE_WORDS and word not in VENUE_KIND_NAME_WORDS]
+    return " ".join([*_name_kinds(text), *core] if with_kind else core)
 
 
 def alias_key(text: str) -> str:
@@ -297,8 +298,9 @@ class Vocabulary:
             if workshop:
                 return Venue(raw=raw.strip(), family=f"{' '.join(rest.split())} Workshop", year=year, kind="workshop",
                              note=note)
-            kind = next((kind for kind, words in KIND_WORDS if words.search(text)), "unknown")
-            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year, kind=kind, note=note)
+            kinds = _name_kinds(text)  # an unknown venue's own words may say its kind: "Journal of Imaging"
+            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year,
+                         kind=kinds[0] if len(kinds) == 1 else "unknown", note=note)
         return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name, note=note)
 
     def _misspelt_venue(self, name: str, notes: list[str]) -> VenueFamily | None:
