@@ -194,12 +194,14 @@ def _venue_at(tokens: list[str], start: int, vocab: Vocabulary,
 
 
 def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = lambda word: False,
-               list_venues: Mapping[str, str] | None = None) -> QueryIntent:
+               list_venues: Mapping[str, str] | None = None,
+               respell: Callable[[str], str | None] = lambda word: None) -> QueryIntent:
     """Read the concepts, venues, years and datasets a query names (see the module docstring).
 
     is_known: whether a word occurs in the indexed texts; such a word is never taken as a misspelling.
     list_venues: the acronyms of venues the list names that the vocabulary does not know ("MICCAI"), by
-    alias_key (`list_venue_acronyms`): a query names them too."""
+    alias_key (`list_venue_acronyms`): a query names them too. respell: the list's word a misspelt
+    word stands for ("radience" -> "radiance"; kg/search/spelling.py), or None."""
     raw, notes = clean_query(query)
     tokens = raw.split()
     venues: list[str] = []
@@ -222,6 +224,8 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
     text, venue_kinds, has_code = _facet_words(text)
     text, negated = _drop_negated(text, vocab)
     notes += tuple(f"'{phrase}' was left out: tfkg does not search for what a query excludes" for phrase in negated)
+    text, respelt = _respelt(text, vocab, is_known, respell)
+    notes += tuple(f"read '{word}' as '{fixed}'" for word, fixed in respelt)
     concepts = _concepts(text, vocab, is_known)
     text, recent = _recency(text, concepts)
     datasets = tuple(vocab.datasets_in(text))
@@ -249,6 +253,26 @@ def list_venue_acronyms(families: Iterable[str], vocab: Vocabulary) -> dict[str,
     return {alias_key(family): family for family in families
             if vocab.venue_family(family) is None and re.fullmatch(r"[A-Za-z][A-Za-z0-9&-]{2,}", family)
             and sum(char.isupper() for char in family) >= 2}
+
+
+def _respelt(text: str, vocab: Vocabulary, is_known: Callable[[str], bool],
+             respell: Callable[[str], str | None]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The text with its misspelt words corrected, and (word, correction) for each. A word of the indexed
+    texts or one naming a concept, dataset or venue is never misspelt."""
+    respelt: dict[str, str] = {}
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if is_known(word) or vocab.find_concepts(word, in_query=True) or vocab.datasets_in(word) \
+                or vocab.venue_family(word):
+            return word
+        fixed = respell(word)
+        if fixed is None:
+            return word
+        respelt[word] = fixed
+        return fixed
+
+    return re.sub(r"(?<![\w-])[A-Za-z]+(?![\w-])", fix, text), tuple(respelt.items())
 
 
 def _cut(text: str, match: re.Match[str]) -> str:

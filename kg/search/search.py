@@ -20,6 +20,7 @@ similarity of at least DENSE_MIN_SIMILARITY.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -31,7 +32,7 @@ from rapidfuzz import fuzz, process
 
 from ingest.embed import Embedder
 from ingest.index import DenseIndex, check_index, load_dense, load_lexical, paper_text
-from ingest.lexical import LexicalIndex, matched_words
+from ingest.lexical import LexicalIndex, matched_words, words
 from ingest.query_encoder import QueryEncoder, load_query_encoder
 from kg.core import settings
 from kg.core.errors import UserError
@@ -40,6 +41,7 @@ from kg.core.store import Build, load_build
 from kg.core.vocab import Vocabulary
 from kg.search.facets import FacetTable, Filters
 from kg.search.query import EARLIEST_YEAR, LATEST_YEAR, QueryIntent, list_venue_acronyms, understand
+from kg.search.spelling import Speller
 
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
@@ -203,7 +205,8 @@ class Searcher:
     def understand(self, query: str) -> QueryIntent:
         """What a query asks for (kg/search/query.py), with "recent" read as the build's RECENT_YEARS
         newest years."""
-        intent = understand(query, self.vocab, self.lexical.knows, self._list_venues)
+        intent = understand(query, self.vocab, self.lexical.knows, self._list_venues,
+                            lambda word: self._speller.correct(word))
         if intent.recent and intent.years is None and self._newest_year is not None:
             intent = replace(intent, years=(self._newest_year - RECENT_YEARS + 1, self._newest_year))
         return intent
@@ -212,6 +215,12 @@ class Searcher:
     def _list_venues(self) -> dict[str, str]:
         """The venue acronyms of the build's list that the vocabulary does not know (query.py)."""
         return list_venue_acronyms({paper.venue.family for paper in self.papers if paper.venue.family}, self.vocab)
+
+    @cached_property
+    def _speller(self) -> Speller:
+        """Corrections of misspelt query words against the words of the papers' texts, made on the first
+        query that has a word no paper has (at 100,000 papers that takes a few seconds)."""
+        return Speller(Counter(word for paper in self.papers for word in words(paper_text(paper, self.vocab))))
 
     @cached_property
     def _newest_year(self) -> int | None:
