@@ -6,7 +6,8 @@ a year range, "since 2021" or "before 2020" an open one; "HDTF" a dataset; "jour
 "preprints" a kind of venue; "with code" or "open source" papers with code; "recent" the newest years
 of the build. These become soft constraints: they boost and explain results, while explicit filters
 (kg/search/facets.py) are the hard ones. The words that name a venue, year, kind of venue or code are
-removed from the text that dense and BM25 retrieval see, since paper texts do not say them.
+removed from the text that dense and BM25 retrieval see, since paper texts do not say them. A misspelt
+word is read as the list's word it stands for, when the searcher gives a speller ("radience").
 """
 
 from __future__ import annotations
