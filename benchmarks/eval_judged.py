@@ -31,6 +31,7 @@ import json
 import math
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -208,6 +209,9 @@ def evaluate(build_dir: Path, qrels: list[dict[str, Any]], field: str = "row") -
                         for q in labelled]
             row["ceiling"] = {name: round(mean(text_ceiling(grades, shown, partly) for grades, shown in findable), 3)
                               for name, partly in (("shown", False), ("shown_or_related", True))}
+            # how much of what the judges called exactly right its text shows
+            row["graded_2_shown"] = dict(Counter(shown.get(paper, "no") for grades, shown in findable
+                                                 for paper, grade in grades.items() if grade == 2))
         per_split[split] = row
     return per_split
 
@@ -271,12 +275,14 @@ def main(split: str | None, mode: str, as_json: bool, keep: Path | None) -> None
     ceilings = [(mode_name, split_name, row) for mode_name, splits in results.items()
                 for split_name, row in splits.items() if "ceiling" in row]
     if ceilings:
-        click.echo("\n| mode | split | text ceiling: shown | text ceiling: partly shown as related | bm25 | hybrid |")
-        click.echo("|---|---|---|---|---|---|")
+        click.echo("\n| mode | split | text ceiling: shown | text ceiling: partly shown as related | bm25 | hybrid "
+                   "| papers graded 2 whose text shows it: fully / partly / not |")
+        click.echo("|---|---|---|---|---|---|---|")
         for mode_name, split_name, row in ceilings:
-            ceiling = row["ceiling"]
+            ceiling, shown = row["ceiling"], row["graded_2_shown"]
             click.echo(f"| {mode_name} | {split_name} | {ceiling['shown']} | {ceiling['shown_or_related']} "
-                       f"| {row['bm25']['ndcg']} | {row['hybrid']['ndcg']} |")
+                       f"| {row['bm25']['ndcg']} | {row['hybrid']['ndcg']} "
+                       f"| {shown.get('yes', 0)} / {shown.get('partly', 0)} / {shown.get('no', 0)} |")
     click.echo()
     for mode_name, splits in results.items():
         for split_name, row in splits.items():
