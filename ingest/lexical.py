@@ -79,6 +79,13 @@ class LexicalIndex:
         """Whether a word (any inflection of it) occurs in the indexed texts."""
         return any(token in self._retriever.vocab_dict for token in tokenize(word))
 
+    def document_share(self, word: str) -> float:
+        """The share of documents holding the word (any inflection of it): near 1 for the subject of the
+        whole list ("talking" in a list of talking-face papers)."""
+        shares = [float((self._retriever.get_scores([token]) > 0).mean())
+                  for token in tokenize(word) if token in self._retriever.vocab_dict]
+        return max(shares, default=0.0)
+
     def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """For every document: its BM25 score for the query (0 where no token matches), and the
         IDF-weighted share of the query's tokens it contains (0 to 1).

@@ -122,6 +122,13 @@ def test_a_paper_is_searched_by_the_topic_heading_it_is_listed_under(vocab: Voca
                      "Score-based diffusion models for accelerated MRI"}  # neither title says "reconstruction"
 
 
+def test_the_share_of_documents_holding_a_word_counts_its_inflections() -> None:
+    index = LexicalIndex.build(["Talking heads from audio.", "A talking face.", "Emotion in video."])
+    assert index.document_share("talking") == pytest.approx(2 / 3)
+    assert index.document_share("head") == pytest.approx(1 / 3)  # "heads" is the same stem
+    assert index.document_share("unknownword") == 0.0
+
+
 def test_a_model_that_cannot_be_loaded_says_what_to_set(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match=r"cannot load embedding model .*; set TFKG_MODEL to a local"):
         Embedder.load(str(tmp_path / "no-such-model"))

@@ -158,6 +158,16 @@ def test_a_query_made_of_its_concepts_is_a_query_of_keywords(query: str, keyword
     assert understand(query, vocab).is_keywords is keywords
 
 
+def test_the_words_of_the_whole_lists_subject_do_not_count_against_a_query_of_keywords(vocab: Vocabulary) -> None:
+    def subject(word: str) -> bool:
+        return word in {"talking", "head", "faces"}
+
+    assert not understand("emotion talking faces", vocab).is_keywords
+    intent = understand("emotion talking faces", vocab, is_subject=subject)
+    assert intent.subject_words == ("talking", "faces") and intent.is_keywords
+    assert not understand("talking head", vocab, is_subject=subject).is_keywords  # it names no concept
+
+
 def test_control_characters_are_ignored_with_a_note(vocab: Vocabulary) -> None:
     intent = understand("talking\x00 face\x1b[31m\tnerf\r\n", vocab)
     assert intent.raw == "talking face [31m nerf"

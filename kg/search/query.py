@@ -65,6 +65,11 @@ KEYWORDS_SHARE = 0.75
 """Share of a query's content words that its concept words must make up for it to be a query of keywords
 ("nerf lip sync", "one-shot diffusion emotion") rather than a sentence that names a concept in passing
 (measured on the judged dev queries: docs/search.md)."""
+SUBJECT_SHARE = 0.3
+"""Share of a list's papers from which a word is the subject of the whole list ("talking", "head" in a list
+of talking-head papers): such a word names nothing to tell papers apart, so it does not count against a
+query of keywords ("talking head realtime" asks for real-time). Measured on the dev queries of the bundled
+list and of gen3d (0.5, 0.3 and 0.2 tried): docs/search.md."""
 FUZZY_CUTOFF = 90
 """rapidfuzz score above which a query word is taken as a misspelt concept label ("difusion")."""
 
@@ -89,8 +94,9 @@ class QueryIntent:
     has_code: True for "with code", False for "without code"; recent: whether it asks for the newest
     papers (the searcher turns that into years, as it knows the build); work_kinds: the concepts among
     `concepts` that are kinds of work (`kind_of_work` in concepts.toml) named by a label, not a hidden one
-    ("surveys", not "evaluation metrics"): the query asks for works of that kind; notes: what was changed
-    in the query, for the user.
+    ("surveys", not "evaluation metrics"): the query asks for works of that kind; subject_words: its words
+    that are the subject of the whole list (SUBJECT_SHARE); notes: what was changed in the query, for the
+    user.
     """
 
     raw: str
@@ -104,6 +110,7 @@ class QueryIntent:
     has_code: bool | None = None
     recent: bool = False
     work_kinds: tuple[str, ...] = ()
+    subject_words: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -133,8 +140,8 @@ class QueryIntent:
     @property
     def is_keywords(self) -> bool:
         """Whether the query is made of the concepts it names: their words are at least KEYWORDS_SHARE of
-        its content words (stop words and question words aside)."""
-        content = content_words(self.text)
+        its content words (stop words, question words and the list's subject words aside)."""
+        content = [word for word in content_words(self.text) if word not in self.subject_words]
         named = {word for concept in self.concepts for word in content_words(concept.words)}
         return bool(self.concepts) and sum(word in named for word in content) >= KEYWORDS_SHARE * len(content)
 
@@ -196,13 +203,15 @@ def _venue_at(tokens: list[str], start: int, vocab: Vocabulary,
 
 def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = lambda word: False,
                list_venues: Mapping[str, str] | None = None,
-               respell: Callable[[str], str | None] = lambda word: None) -> QueryIntent:
+               respell: Callable[[str], str | None] = lambda word: None,
+               is_subject: Callable[[str], bool] = lambda word: False) -> QueryIntent:
     """Read the concepts, venues, years and datasets a query names (see the module docstring).
 
     is_known: whether a word occurs in the indexed texts; such a word is never taken as a misspelling.
     list_venues: the acronyms of venues the list names that the vocabulary does not know ("MICCAI"), by
     alias_key (`list_venue_acronyms`): a query names them too. respell: the list's word a misspelt
-    word stands for ("radience" -> "radiance"; kg/search/spelling.py), or None."""
+    word stands for ("radience" -> "radiance"; kg/search/spelling.py), or None. is_subject: whether a word
+    is the subject of the whole list (SUBJECT_SHARE)."""
     raw, notes = clean_query(query)
     tokens = raw.split()
     venues: list[str] = []
@@ -231,7 +240,8 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
     text, recent = _recency(text, concepts)
     datasets = tuple(vocab.datasets_in(text))
     return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes,
-                       venue_kinds, has_code, recent, _work_kinds(concepts, vocab))
+                       venue_kinds, has_code, recent, _work_kinds(concepts, vocab),
+                       tuple(word for word in dict.fromkeys(content_words(text)) if is_subject(word)))
 
 
 def _work_kinds(concepts: tuple[ConceptMention, ...], vocab: Vocabulary) -> tuple[str, ...]:

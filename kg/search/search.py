@@ -40,7 +40,14 @@ from kg.core.model import Paper, Ref
 from kg.core.store import Build, load_build
 from kg.core.vocab import Vocabulary
 from kg.search.facets import FacetTable, Filters
-from kg.search.query import EARLIEST_YEAR, LATEST_YEAR, QueryIntent, list_venue_acronyms, understand
+from kg.search.query import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    SUBJECT_SHARE,
+    QueryIntent,
+    list_venue_acronyms,
+    understand,
+)
 from kg.search.spelling import Speller
 
 DENSE_WEIGHT = 0.5
@@ -206,7 +213,8 @@ class Searcher:
         """What a query asks for (kg/search/query.py), with "recent" read as the build's RECENT_YEARS
         newest years."""
         intent = understand(query, self.vocab, self.lexical.knows, self._list_venues,
-                            lambda word: self._speller.correct(word))
+                            lambda word: self._speller.correct(word),
+                            lambda word: self.lexical.document_share(word) >= SUBJECT_SHARE)
         if intent.recent and intent.years is None and self._newest_year is not None:
             intent = replace(intent, years=(self._newest_year - RECENT_YEARS + 1, self._newest_year))
         return intent
