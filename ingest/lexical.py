@@ -60,6 +60,9 @@ class LexicalIndex:
     def __init__(self, retriever: bm25s.BM25, count: int) -> None:
         self._retriever = retriever
         self.count = count
+        self._shares: dict[str, float] = {}
+        """A cache: the share of documents holding each token asked about (at most one entry per token of
+        the index), as every query asks it of its words."""
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -82,9 +85,10 @@ class LexicalIndex:
     def document_share(self, word: str) -> float:
         """The share of documents holding the word (any inflection of it): near 1 for the subject of the
         whole list ("talking" in a list of talking-face papers)."""
-        shares = [float((self._retriever.get_scores([token]) > 0).mean())
-                  for token in tokenize(word) if token in self._retriever.vocab_dict]
-        return max(shares, default=0.0)
+        for token in tokenize(word):
+            if token in self._retriever.vocab_dict and token not in self._shares:
+                self._shares[token] = float((self._retriever.get_scores([token]) > 0).mean())
+        return max((self._shares[token] for token in tokenize(word) if token in self._shares), default=0.0)
 
     def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """For every document: its BM25 score for the query (0 where no token matches), and the
