@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.cli.main import main
@@ -25,6 +27,8 @@ def test_tfkg_app_serves_the_app_over_the_build(bundled_build: Path, tmp_path: P
         finally:
             server.terminate()
             server.wait(timeout=15)
+    with pytest.raises(OSError):  # stopping `tfkg app` stopped the server, not only a parent of it
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
 
 
 def test_version() -> None:

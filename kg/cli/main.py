@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -382,9 +381,10 @@ def app(context: click.Context, port: int, host: str) -> None:
     from importlib.resources import files
 
     main_script = files("webapp").joinpath("main.py")  # found, not imported: the app is a layer apart
-    command = [sys.executable, "-m", "streamlit", "run", str(main_script), "--server.headless", "true",
-               "--server.address", host, "--server.port", str(port), *context.args]
-    sys.exit(subprocess.call(command))
+    # exec, as `serve` does: a signal to this process (Ctrl-C, a supervisor's SIGTERM) must reach Streamlit
+    # itself, or stopping `tfkg app` would leave the server running
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(main_script), "--server.headless", "true",
+                              "--server.address", host, "--server.port", str(port), *context.args])
 
 
 @main.command()
