@@ -38,14 +38,10 @@ from kg.core.store import load_build
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import LOAD_QUERIES as QUERIES  # noqa: E402
 from benchmarks.measure import free_port, latency_summary, rss_mb, wait_until_up  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
-QUERIES = [
-    "one-shot diffusion emotion", "nerf talking head", "lip sync with code", "audio-driven 3D face animation",
-    "speaking style transfer", "emotional talking face", "face reenactment few-shot", "real-time avatar",
-    "HDTF dataset", "text-driven talking head", "CVPR 2023 diffusion", "head pose control",
-]
 FILTERS = [{}, {"year": "2022-2023"}, {"has_code": "true"}, {"venue_kind": "conference"}]
 SPARQL = [
     "SELECT ?venue (COUNT(?p) AS ?papers) WHERE { ?p a schema:ScholarlyArticle ; schema:isPartOf ?venue } "

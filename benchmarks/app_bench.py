@@ -29,6 +29,8 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +44,10 @@ from kg.core import settings
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import LOAD_QUERIES as QUERIES  # noqa: E402
 from benchmarks.measure import free_port, latency_summary, rss_mb, wait_until_up  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
-QUERIES = [
-    "one-shot diffusion emotion", "nerf talking head", "lip sync with code", "audio-driven 3D face animation",
-    "speaking style transfer", "emotional talking face", "face reenactment few-shot", "real-time avatar",
-    "HDTF dataset", "text-driven talking head", "CVPR 2023 diffusion", "head pose control",
-]
 FILTERS = ["kind=conference", "code=yes", "year=2022-2023", "kind=preprint"]
 PAPERS = ["2301.03786", "2205.15278", "2211.12194", "2301.13430", "2303.11548", "2104.07452"]
 
@@ -150,13 +148,24 @@ async def measure(port: int, pid: int, started: float, sessions: int, rounds: in
     }
 
 
-def serve(port: int, build: Path, log: Path) -> subprocess.Popen:
+@contextmanager
+def running_app(build: Path, log: Path) -> Iterator[tuple[int, subprocess.Popen, float]]:
+    """The app serving a build on a free port, once it answers: (port, server, when it was started);
+    stopped on leaving."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = free_port()
     env = {**os.environ, "TFKG_BUILD": str(build), "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(port)]
+    started = time.perf_counter()
     with log.open("w") as handle:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", server, "the app")
+        yield port, server, started
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 @click.command()
@@ -167,16 +176,8 @@ def serve(port: int, build: Path, log: Path) -> subprocess.Popen:
 @click.option("--seconds", default=90.0, show_default=True, help="Time limit of each measured phase.")
 def main(build_dir: Path, sessions: int, rounds: int, seconds: float) -> None:
     """Time the app's interactions on this machine, alone and with several sessions at once."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    started = time.perf_counter()
-    server = serve(port, build_dir, OUT / "app_bench_server.log")
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", server, "the app")
+    with running_app(build_dir, OUT / "app_bench_server.log") as (port, server, started):
         figures = asyncio.run(measure(port, server.pid, started, sessions, rounds, seconds))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     figures["machine"] = {"cpus": os.cpu_count(), "build": str(build_dir)}
     (OUT / "app_bench.json").write_text(json.dumps(figures, indent=1) + "\n")
     cold = figures["cold_start"]

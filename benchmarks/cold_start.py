@@ -29,8 +29,7 @@ import click
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.app_bench import OUT, Session, serve  # noqa: E402
-from benchmarks.measure import free_port, wait_until_up  # noqa: E402
+from benchmarks.app_bench import OUT, Session, running_app  # noqa: E402
 from kg.core import settings  # noqa: E402
 from kg.core.store import read_manifest  # noqa: E402
 
@@ -55,16 +54,8 @@ async def first_result(port: int, started: float, query: str) -> tuple[float, fl
 
 def app_cold_start(build: Path, query: str) -> tuple[float, float]:
     """One fresh app server: (first page, first search result), in seconds from its start."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    started = time.perf_counter()
-    server = serve(port, build, OUT / "cold_start_server.log")
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", server, "the app")
+    with running_app(build, OUT / "cold_start_server.log") as (port, _, started):
         return asyncio.run(first_result(port, started, query))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @click.command()

@@ -13,6 +13,13 @@ from pathlib import Path
 
 import click
 
+LOAD_QUERIES = [
+    "one-shot diffusion emotion", "nerf talking head", "lip sync with code", "audio-driven 3D face animation",
+    "speaking style transfer", "emotional talking face", "face reenactment few-shot", "real-time avatar",
+    "HDTF dataset", "text-driven talking head", "CVPR 2023 diffusion", "head pose control",
+]
+"""The queries the load benchmarks (api_load.py, app_bench.py) draw from: keywords, facets and a dataset."""
+
 PROBE = (
     "import resource, subprocess, sys, time; started = time.perf_counter(); "
     "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
