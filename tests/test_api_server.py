@@ -22,6 +22,7 @@ import uvicorn
 from rdflib import Graph, URIRef
 from rdflib.namespace import SDO
 
+from benchmarks.measure import wait_until_up
 from kg.api.app import create_app
 from kg.api.service import Service
 from kg.search.search import Searcher
@@ -171,14 +172,7 @@ def test_tfkg_serve_without_a_build_says_what_to_run(tmp_path: Path) -> None:
     assert result.returncode == 1 and "no build here; run `tfkg ingest` first" in result.stderr
 
 
-def wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> dict:
+def wait_for(url: str, server: subprocess.Popen) -> dict:
     """The JSON at url once the server answers (it loads the build and the model first)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"tfkg serve exited with status {server.returncode}")
-        try:
-            return httpx.get(url, timeout=5).json()
-        except httpx.TransportError:
-            time.sleep(0.3)
-    raise TimeoutError(f"tfkg serve did not answer at {url} within {seconds} s")
+    wait_until_up(url, server, "tfkg serve", seconds=120)
+    return httpx.get(url, timeout=5).json()

@@ -11,13 +11,13 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from benchmarks.measure import wait_until_up
 from tests.conftest import ROOT, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,18 +34,9 @@ pytestmark = [
 
 
 
-def wait_healthy(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the app exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"the app did not answer at {url} within {seconds} s")
+def wait_healthy(url: str, server: subprocess.Popen) -> None:
+    """Until the app at url answers its health check (it loads the build first)."""
+    wait_until_up(url + "/_stcore/health", server, "the app", seconds=90)
 
 
 @pytest.fixture(scope="module")
