@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -30,15 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.app_bench import OUT, Session, running_app  # noqa: E402
+from benchmarks.measure import measured  # noqa: E402
 from kg.core import settings  # noqa: E402
 from kg.core.store import read_manifest  # noqa: E402
-
-
-def timed(command: list[str]) -> float:
-    """Seconds a command takes as a fresh process; it must succeed."""
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
 
 
 async def first_result(port: int, started: float, query: str) -> tuple[float, float]:
@@ -70,8 +63,8 @@ def main(build_dir: Path, runs: int, app_runs: int, query: str) -> None:
     if manifest is None:
         raise click.ClickException(f"{build_dir}: no build; run `tfkg ingest --offline` first")
     tfkg = str(Path(sys.executable).with_name("tfkg"))
-    help_times = [timed([tfkg, "--help"]) for _ in range(runs)]
-    search_times = [timed([tfkg, "search", query, "--build", str(build_dir)]) for _ in range(runs)]
+    help_times = [measured([tfkg, "--help"])[0] for _ in range(runs)]
+    search_times = [measured([tfkg, "search", query, "--build", str(build_dir)])[0] for _ in range(runs)]
     figures = {
         "encoder": manifest.get("encoder", {"kind": "none (a build from before the ONNX export)"}),
         "query": query,

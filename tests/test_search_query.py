@@ -204,4 +204,3 @@ def test_any_query_is_understood_into_well_formed_constraints(words: list[str], 
         first, last = intent.years
         assert EARLIEST_YEAR <= first <= last <= LATEST_YEAR
     assert set(intent.venue_kinds) <= {"conference", "journal", "preprint", "workshop"}
-    assert len(intent.constraints) == len(intent.constraint_is_concept)

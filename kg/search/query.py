@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -252,7 +252,7 @@ def _work_kinds(concepts: tuple[ConceptMention, ...], vocab: Vocabulary) -> tupl
         concept = vocab.concepts[mention.id]
         labels = {normalise_text(term) for term in (concept.label, *concept.alt_labels)}
         words = normalise_text(mention.words)
-        if concept.kind_of_work and (words in labels or words.removesuffix("s") in labels):
+        if concept.kind_of_work and _singular(words, labels) is not None:
             kinds.append(concept.id)
     return tuple(kinds)
 
@@ -284,6 +284,11 @@ def _respelt(text: str, vocab: Vocabulary, is_known: Callable[[str], bool],
         return fixed
 
     return re.sub(r"(?<![\w-])[A-Za-z]+(?![\w-])", fix, text), tuple(respelt.items())
+
+
+def _singular(words: str, known: Container[str]) -> str | None:
+    """The known form of some words, as they are or with a plural's "es" or "s" dropped ("surveys")."""
+    return next((form for form in (words, words.removesuffix("es"), words.removesuffix("s")) if form in known), None)
 
 
 def _cut(text: str, match: re.Match[str]) -> str:
@@ -347,7 +352,7 @@ def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
     while match := re.search(rf"(?<!\w){NEGATION}\s+(?:(?:a|an|the|any)\s+)?(?:{excluded})(?![\w'-])", text,
                              re.IGNORECASE):
         dropped.append(match.group(0))
-        text = " ".join((text[: match.start()] + " " + text[match.end():]).split())
+        text = _cut(text, match)
     return text, tuple(dropped)
 
 
@@ -368,8 +373,7 @@ def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> 
     for word in normalise_text(text).split():
         if word in covered:
             continue
-        singular = next((word.removesuffix(end) for end in ("es", "s")
-                         if word.endswith(end) and word.removesuffix(end) in one_word), None)
+        singular = _singular(word, one_word)
         if singular is not None:
             match = singular
         elif len(word) < 5 or is_known(word):
