@@ -68,6 +68,11 @@ def test_a_filter_slice_holds_the_matching_papers_and_what_they_link_to(build: B
     assert chosen.description == "papers matching year 2023, keyword nerf"
 
 
+def test_a_topic_filter_is_named_in_the_slice_description(build: Build, vocab: Vocabulary) -> None:
+    chosen = filter_slice(build, Filters(topics=("Survey",)), vocab)
+    assert chosen.description == "papers matching topic Survey"
+
+
 def test_a_papers_slice_keeps_links_to_cited_papers_and_metrics_they_define(build: Build, vocab: Vocabulary) -> None:
     rich = enriched(build, vocab)
     graph = slice_rdf(rich, papers_slice(rich, [DIFFTALK], "difftalk"), vocab=vocab).quads.graph()

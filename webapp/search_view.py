@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from kg.search.facets import FacetTable, FilterError, Filters
+from kg.search.facets import VALUE_FIELDS, FacetTable, FilterError, Filters
 from kg.search.search import SearchResult
 from webapp import nav, resources
 from webapp.render import KIND_COLOURS, code, entry_ref, links_markdown, md, paper_badges
@@ -39,7 +39,7 @@ class FacetWidgets:
         are dropped, with the FilterError message that lists what exists."""
         dropped: list[str] = []
         kept: dict[str, tuple[str, ...]] = {}
-        for name in ("venues", "venue_kinds", "keywords", "datasets", "authors", "topics"):
+        for name in VALUE_FIELDS:
             values = []
             for value in getattr(wanted.filters, name):
                 try:

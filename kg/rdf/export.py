@@ -39,7 +39,7 @@ from kg.rdf.mapping import Namer, Quads, base_iri, jsonld_context, rdf_quads
 from kg.rdf.shacl import Validation, load_shapes, validate
 from kg.rdf.sparql import load_store, query_form, query_store
 from kg.rdf.store_client import Loaded, load
-from kg.search.facets import Filters, filter_papers
+from kg.search.facets import VALUE_FIELDS, Filters, filter_papers
 
 if TYPE_CHECKING:
     from kg.search.search import Searcher
@@ -120,7 +120,7 @@ def describe_filters(filters: Filters) -> str:
     if filters.years is not None:
         first, last = filters.years
         parts.append(f"year {first}" if first == last else f"years {first}-{last}")
-    for name in ("venues", "venue_kinds", "keywords", "datasets", "authors"):
+    for name in VALUE_FIELDS:
         values = getattr(filters, name)
         if values:
             parts.append(f"{name[:-1].replace('_', ' ')} {' and '.join(values)}")

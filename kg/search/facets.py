@@ -67,7 +67,7 @@ class Filters:
         data: dict[str, Any] = {}
         if self.years is not None:
             data["year"] = list(self.years)
-        for name in ("venues", "venue_kinds", "keywords", "datasets", "authors", "topics"):
+        for name in VALUE_FIELDS:
             if getattr(self, name):
                 data[name] = list(getattr(self, name))
         if self.has_code is not None:
@@ -231,6 +231,8 @@ FACETS: tuple[Facet, ...] = (
     YearFacet(), VenueFacet(), VenueKindFacet(), KeywordFacet(), DatasetFacet(), HasCodeFacet(), AuthorFacet(),
     TopicFacet(),
 )
+VALUE_FIELDS: tuple[str, ...] = tuple(facet.field for facet in FACETS if facet.field not in ("years", "has_code"))
+"""The fields of Filters that hold values to match, any of or all of them (venues, keywords, topics...)."""
 
 
 @dataclass
