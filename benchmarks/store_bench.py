@@ -10,6 +10,7 @@ folder, and stops it at the end. Figures are medians of `runs` runs (one load on
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,12 +34,18 @@ from kg.rdf.sparql import load_store, query_endpoint, query_form, query_store  #
 from kg.rdf.store_client import load  # noqa: E402
 
 
-def start_oxigraph(folder: str) -> tuple[subprocess.Popen, str]:
-    """An Oxigraph server on a free port of 127.0.0.1 (its default graph the union, as in tfkg), once it answers."""
+def oxigraph_binary() -> str:
+    """The `oxigraph` server program that the PyPI package oxigraph installs beside this Python."""
+    return shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+
+
+def start_oxigraph(folder: str, *options: str) -> tuple[subprocess.Popen, str]:
+    """An Oxigraph server on a free port of 127.0.0.1 (its default graph the union, as in tfkg), once it answers;
+    options go to `oxigraph serve`."""
     port = free_port()
-    binary = str(Path(sys.executable).with_name("oxigraph"))
-    server = subprocess.Popen([binary, "serve", "--location", folder, "--bind", f"127.0.0.1:{port}",
-                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([oxigraph_binary(), "serve", "--location", folder, "--bind", f"127.0.0.1:{port}",
+                               "--union-default-graph", *options], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/query?query=ASK%20%7B%7D", server, "oxigraph serve", seconds=60)

@@ -8,11 +8,7 @@ so the same query gives the same answer on both sides.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +20,7 @@ import requests
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 
+from benchmarks.store_bench import oxigraph_binary, start_oxigraph
 from kg.api.app import create_app
 from kg.api.service import Service
 from kg.cli.main import main
@@ -33,7 +30,7 @@ from kg.rdf.export import slice_rdf, type_slice, whole_graph
 from kg.rdf.sparql import Bounds, SparqlError, SparqlResult, run_sparql
 from kg.rdf.store_client import StoreError, redacted
 from kg.search.search import Searcher
-from tests.conftest import CLOSED_PORT_URL, free_port
+from tests.conftest import CLOSED_PORT_URL
 
 SERVER_TIMEOUT_S = 5
 """The server's own limit on a query, so a query tfkg gave up on does not keep a core busy."""
@@ -60,26 +57,10 @@ QUERIES = {
 @pytest.fixture(scope="session")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of an Oxigraph server on a temporary folder, started once per session and stopped after."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(binary).is_file():
+    if not Path(oxigraph_binary()).is_file():
         pytest.fail("the oxigraph server is missing: pip install -e '.[dev]' (the PyPI package oxigraph ships it)")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph", "--timeout-s", str(SERVER_TIMEOUT_S)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_oxigraph(str(tmp_path_factory.mktemp("oxigraph")), "--timeout-s", str(SERVER_TIMEOUT_S))
     try:
-        for _ in range(300):  # the server answers within a second or two; give up after a minute
-            if server.poll() is not None:
-                pytest.fail(f"oxigraph serve stopped: {server.stderr.read() if server.stderr else ''}")
-            try:
-                requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=1).raise_for_status()
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("oxigraph serve did not answer within a minute")
         yield base
     finally:
         server.terminate()
