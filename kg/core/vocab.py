@@ -335,6 +335,13 @@ class Vocabulary:
         return TermMatcher({term: c.id for c in self.concepts.values()
                             for term in (c.id, c.label, *c.alt_labels, *c.hidden_labels)})
 
+    @cached_property
+    def one_word_concepts(self) -> dict[str, str]:
+        """Each one-word label or alternative label, normalised ("difusion" is compared with these) -> the
+        concept it names."""
+        return {normalise_text(term): c.id for c in self.concepts.values() for term in (c.label, *c.alt_labels)
+                if normalise_text(term) and " " not in normalise_text(term)}
+
     def find_concepts(self, text: str, *, in_query: bool = False) -> list[tuple[str, str]]:
         """(concept id, matched words) for each concept mention in text; in a search query (in_query),
         hidden labels name concepts too."""

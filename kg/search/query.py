@@ -364,11 +364,7 @@ def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> 
     for concept_id, words in vocab.find_concepts(text, in_query=True):
         found.setdefault(concept_id, ConceptMention(concept_id, vocab.concept_label(concept_id), words))
     covered = {word for mention in found.values() for word in mention.words.split()}
-    one_word = {
-        normalise_text(term): c.id
-        for c in vocab.concepts.values() for term in (c.label, *c.alt_labels)
-        if " " not in normalise_text(term)
-    }
+    one_word = vocab.one_word_concepts
     spellable = [term for term in one_word if len(term) >= 5]
     for word in normalise_text(text).split():
         if word in covered:
