@@ -49,14 +49,13 @@ class IndexStale(UserError):
 
 
 def paper_text(paper: Paper, vocab: Vocabulary) -> str:
-    """What a paper is searched by: its title, its abstract when known, its keyword labels, the topic
-    headings the list files it under (a list sorted by topic says under "Segmentation" what no title
-    says), and the names of its code repositories (a method is often known by its repository's name:
-    "Wav2Lip", "SadTalker")."""
+    """What a paper is searched by: its title, its keyword labels, the topic headings the list files it
+    under (a list sorted by topic says under "Segmentation" what no title says), the names of its code
+    repositories (a method is often known by its repository's name: "Wav2Lip", "SadTalker"), and its
+    abstract when known. The abstract comes last: the embedding model reads only the first 256 word pieces,
+    and a real abstract alone can fill them, so what the list itself says goes before it."""
     labels = [vocab.concept_label(c) for c in paper.concept_ids]
     parts = [paper.title.strip()]
-    if paper.abstract:
-        parts.append(paper.abstract.strip())
     if labels:
         parts.append("Keywords: " + ", ".join(labels))
     if paper.topics:
@@ -64,6 +63,8 @@ def paper_text(paper: Paper, vocab: Vocabulary) -> str:
     names = list(dict.fromkeys(repo.id.rsplit("/", 1)[-1] for repo in code_repos(paper)))
     if names:
         parts.append("Code: " + ", ".join(names))
+    if paper.abstract:
+        parts.append(paper.abstract.strip())
     return ". ".join(part.rstrip(".") for part in parts if part) + "."
 
 

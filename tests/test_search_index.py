@@ -98,7 +98,7 @@ def test_ingest_records_the_index_and_its_model_in_the_manifest(bundled_build: P
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
 
 
-def test_a_paper_is_searched_by_its_title_abstract_and_keyword_labels(bundled_build: Path,
+def test_a_paper_is_searched_by_its_title_keyword_labels_and_abstract(bundled_build: Path,
                                                                       vocab: Vocabulary) -> None:
     paper = load_build(bundled_build).paper("2304.05097")
     assert paper is not None
@@ -107,8 +107,22 @@ def test_a_paper_is_searched_by_its_title_abstract_and_keyword_labels(bundled_bu
         "Keywords: one-shot, optical flow, NeRF."
     )
     enriched = replace(paper, abstract="We animate one portrait.  ")
-    assert paper_text(enriched, vocab).startswith("One-Shot High-Fidelity Talking-Head Synthesis with Deformable "
-                                                  "Neural Radiance Field. We animate one portrait. Keywords: one-shot")
+    assert paper_text(enriched, vocab) == (
+        "One-Shot High-Fidelity Talking-Head Synthesis with Deformable Neural Radiance Field. "
+        "Keywords: one-shot, optical flow, NeRF. We animate one portrait."
+    )
+
+
+def test_a_long_abstract_does_not_push_what_the_list_says_out_of_the_embedding(
+        bundled_build: Path, vocab: Vocabulary, embedder: Embedder) -> None:
+    paper = load_build(bundled_build).paper("2304.05097")
+    assert paper is not None
+    # longer than the 256 word pieces the model reads, as real abstracts often are
+    abstract = " ".join(["We render a speaking portrait from one image with a deformable radiance field."] * 30)
+    as_listed = replace(paper, abstract=abstract)
+    filed_elsewhere = replace(as_listed, topics=("Lip reading",))
+    as_filed, as_filed_elsewhere = embedder.encode([paper_text(as_listed, vocab), paper_text(filed_elsewhere, vocab)])
+    assert float(as_filed @ as_filed_elsewhere) < 0.999  # the topic heading, after the title, is read
 
 
 def test_a_paper_is_searched_by_the_topic_heading_it_is_listed_under(vocab: Vocabulary) -> None:
