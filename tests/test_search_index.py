@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from ingest.embed import Embedder, EmbeddingCache, ModelError
-from ingest.index import DenseIndex, build_faiss, paper_text
+from ingest.index import DenseIndex, build_faiss, build_index, listed_text, paper_text
 from ingest.lexical import LexicalIndex
 from ingest.papers import build_corpus
 from ingest.parse import parse_list
@@ -123,6 +123,22 @@ def test_a_long_abstract_does_not_push_what_the_list_says_out_of_the_embedding(
     filed_elsewhere = replace(as_listed, topics=("Lip reading",))
     as_filed, as_filed_elsewhere = embedder.encode([paper_text(as_listed, vocab), paper_text(filed_elsewhere, vocab)])
     assert float(as_filed @ as_filed_elsewhere) < 0.999  # the topic heading, after the title, is read
+
+
+def test_a_paper_with_an_abstract_is_embedded_between_its_whole_text_and_what_the_list_says(
+        bundled_build: Path, vocab: Vocabulary, embedder: Embedder, tmp_path: Path) -> None:
+    build = load_build(bundled_build)
+    listed_only, with_abstract = build.paper("2304.05097"), build.paper("2301.03786")
+    assert listed_only is not None and with_abstract is not None and not listed_only.abstract
+    with_abstract = replace(with_abstract, abstract="A diffusion model renders a talking head from audio. " * 20)
+    report = build_index(tmp_path / "stage", [listed_only, with_abstract], vocab, embedder.name, tmp_path / "cache")
+    vectors = np.load(tmp_path / "stage" / "embeddings.npy")
+    listed, whole, alone = embedder.encode([listed_text(with_abstract, vocab), paper_text(with_abstract, vocab),
+                                            paper_text(listed_only, vocab)])
+    np.testing.assert_allclose(vectors[0], alone, atol=1e-5)  # no abstract: its one text's vector
+    middle = (listed + whole) / np.linalg.norm(listed + whole)
+    np.testing.assert_allclose(vectors[1], middle, atol=1e-5)
+    assert report.embedded == 3  # three distinct texts, each embedded once
 
 
 def test_a_paper_is_searched_by_the_topic_heading_it_is_listed_under(vocab: Vocabulary) -> None:
