@@ -1,14 +1,16 @@
 """Relevance on the independent judged set: nDCG@10 and recall@10 of dense, BM25 and hybrid ranking,
-on its dev, test and fresh splits, with titles only and with summaries standing in for abstracts.
+on its dev, test and fresh splits, with titles only and with summaries standing in for abstracts (short
+ones, and abstract-length ones).
 
 Reads: benchmarks/judged/qrels.jsonl (185 queries, each graded 0-2 by list line by two judges who never
 saw the ranking; the grade is the mean of the two; `split` is dev (tuned on), test (reported) or fresh
 (45 queries written after the last ranking work, reported): see benchmarks/judged/README.md) and
 benchmarks/judged/arxiv_summaries.jsonl (summaries of the 126 arXiv papers written in the helpers' own
-words, in the arXiv bulk format) and benchmarks/judged/findability.jsonl (whether each judged paper's
-text shows its relevance, for the text ceilings). Builds the bundled list twice into temporary folders,
-offline: titles only, and with the summaries as an `--arxiv-snapshot`; and the lists by other people with
-judged queries (benchmarks/judged/other_lists/), titles only. Writes a table (or --json).
+words, in the arXiv bulk format), benchmarks/judged/arxiv_long_summaries.jsonl (the same papers in 166 to
+219 words, as long as real abstracts) and benchmarks/judged/findability.jsonl (whether each judged paper's
+text shows its relevance, for the text ceilings). Builds the bundled list three times into temporary
+folders, offline: titles only, and with each set of summaries as an `--arxiv-snapshot`; and the lists by
+other people with judged queries (benchmarks/judged/other_lists/), titles only. Writes a table (or --json).
 
 Every ranker gets the same query handling: the query is understood once (`Searcher.understand`: venue,
 year, kind-of-venue and code words and negations taken out; concepts, venues, years, datasets found),
@@ -21,7 +23,8 @@ hybrid's gain over the better baseline, with the tiers and without them, each wi
 error. What the concepts add (their rarity in the score, complete matches first for a query of keywords)
 is the hybrid ranker's own.
 
-    python benchmarks/eval_judged.py                 # both modes, every split
+    python benchmarks/eval_judged.py                 # every mode, every split
+    python benchmarks/eval_judged.py --mode long     # only with the abstract-length summaries
     python benchmarks/eval_judged.py --split dev --keep /tmp/judged-builds   # reuse the builds when tuning
 """
 
@@ -33,7 +36,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import mean
 from typing import Any
@@ -179,11 +182,11 @@ def findable_papers(query: dict[str, Any], paper_of: dict[int, str], labels: dic
     return found
 
 
-def evaluate(build_dir: Path, qrels: list[dict[str, Any]], field: str = "row") -> dict[str, Any]:
+def evaluate(build_dir: Path, qrels: list[dict[str, Any]], field: str | None = "row") -> dict[str, Any]:
     """Per split: each ranker's mean nDCG@10 and recall@10, its nDCG@10 per kind of query, the mean and paired
     standard error of hybrid's nDCG@10 minus that of the better baseline, with the tiers and without, and,
     where findability labels exist, the text ceilings (field: the label that fits the build: "row" for titles
-    only, "summary" for a build with the summaries)."""
+    only, "summary" for a build with the summaries, None for a text no label was made for)."""
     searcher = Searcher.load(build_dir)
     labels = load_findability()
     runs = rankers(searcher)
@@ -204,7 +207,7 @@ def evaluate(build_dir: Path, qrels: list[dict[str, Any]], field: str = "row") -
         row["hybrid_gain"] = [_gain(ndcg, baselines)
                               for baselines in (("dense", "bm25"), ("dense_text", "bm25_text"), ("bm25_plain",))]
         labelled = [q for q in chosen if any((q["id"], int(line)) in labels for line in q["grades"])]
-        if labelled:
+        if labelled and field:
             findable = [(by_paper(paper_of, q["grades"]), findable_papers(q, paper_of, labels, field))
                         for q in labelled]
             row["ceiling"] = {name: round(mean(text_ceiling(grades, shown, partly) for grades, shown in findable), 3)
@@ -224,10 +227,31 @@ def _gain(ndcg: dict[str, list[float]], baselines: tuple[str, ...]) -> dict[str,
             "paired_se": round(float(gains.std(ddof=1) / np.sqrt(len(gains))), 3)}
 
 
+@dataclass(frozen=True)
+class Mode:
+    """A way of building the bundled list: its name in the tables, the `--mode` that picks it, the arXiv
+    snapshot standing in for abstracts (none: titles only), and the findability label that fits its text
+    (none: no label was made for it)."""
+
+    name: str
+    option: str
+    snapshot: Path | None
+    findability: str | None
+
+
+MODES = (
+    Mode("titles only", "titles", None, "row"),
+    Mode("with summaries", "summaries", JUDGED / "arxiv_summaries.jsonl", "summary"),
+    # real abstracts are three to four times longer than the summaries: long enough for the embedding
+    # model to cut them (256 word pieces) and for BM25's length normalisation to favour papers without one
+    Mode("with abstract-length summaries", "long", JUDGED / "arxiv_long_summaries.jsonl", None),
+)
+
+
 def build(folder: Path, snapshot: Path | None, source: Path = LIST) -> Path:
-    """A list (the bundled one unless told) built into folder, titles only or with the summaries (kept if
-    already there)."""
-    name = "with-summaries" if snapshot else "titles-only"
+    """A list (the bundled one unless told) built into folder, titles only or with an arXiv snapshot of
+    summaries (kept if already there)."""
+    name = snapshot.stem if snapshot else "titles-only"
     target = folder / (name if source == LIST else f"{source.stem}-{name}")
     if (target / "manifest.json").exists():
         return target
@@ -239,23 +263,25 @@ def build(folder: Path, snapshot: Path | None, source: Path = LIST) -> Path:
 @click.command()
 @click.option("--split", type=click.Choice(["dev", "test", "fresh", "other"]),
               help="Only one split of the queries (other: the lists by other people, titles only).")
-@click.option("--mode", type=click.Choice(["titles", "summaries", "both"]), default="both", show_default=True)
+@click.option("--mode", "modes", type=click.Choice([mode.option for mode in MODES]), multiple=True,
+              help="Only these ways of building the bundled list (repeatable; default: all).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
               help="Build into this folder and reuse the builds found there (default: a temporary folder).")
-def main(split: str | None, mode: str, as_json: bool, keep: Path | None) -> None:
+def main(split: str | None, modes: tuple[str, ...], as_json: bool, keep: Path | None) -> None:
     """Build, search and score."""
     qrels = load_qrels(split) if split != "other" else []
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as temp:
         folder = keep or Path(temp)
-        if mode in ("titles", "both"):
-            results["titles only"] = evaluate(build(folder, None), qrels, "row") if qrels else {}
-            if split in (None, "other"):
+        for mode in MODES:
+            if modes and mode.option not in modes:
+                continue
+            results[mode.name] = evaluate(build(folder, mode.snapshot), qrels, mode.findability) if qrels else {}
+            if mode.snapshot is None and split in (None, "other"):
                 for source, judged in other_lists():
-                    results["titles only"] |= evaluate(build(folder, None, source), judged)
-        if mode in ("summaries", "both") and qrels:
-            results["with summaries"] = evaluate(build(folder, JUDGED / "arxiv_summaries.jsonl"), qrels, "summary")
+                    results[mode.name] |= evaluate(build(folder, None, source), judged)
+        results = {name: splits for name, splits in results.items() if splits}
     if as_json:
         click.echo(json.dumps(results, indent=1))
         return
