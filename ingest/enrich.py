@@ -33,7 +33,7 @@ from ingest.snapshot import Snapshot, read_snapshot
 from ingest.snapshot import to_metadata as snapshot_metadata
 from kg.core import settings
 from kg.core.errors import UserError
-from kg.core.model import ConceptAssignment, Dataset, DatasetMention, Paper, Venue
+from kg.core.model import Dataset, DatasetMention, Paper, Venue
 from kg.core.vocab import Vocabulary, title_similarity
 
 log = logging.getLogger("tfkg.enrich")
@@ -266,9 +266,11 @@ def _merge(paper: Paper, arxiv: Metadata | None, s2: Metadata | None, vocab: Voc
         sources["venue"] = sources["year"] = source
     abstract = values.get("abstract")
     if abstract:
-        concepts = [ConceptAssignment(c, "abstract") for c in vocab.concepts_in(abstract, strong_only=True)]
+        # An abstract's datasets are ones the paper uses; its concepts are not read from it, as an abstract
+        # names many in passing ("lip sync" in nearly every talking-head abstract, "unlike 3D methods"): with
+        # abstract-length summaries of the bundled list's arXiv papers that tagged lip-sync on 69 more of
+        # 126 papers, and search on the judged dev half fell from 0.777 to 0.763 nDCG@10.
         mentions = [DatasetMention(d, "abstract") for d in vocab.datasets_in(abstract)]
-        values["concepts"] = tuple(dict.fromkeys([*paper.concepts, *concepts]))
         values["datasets"] = tuple(dict.fromkeys([*paper.datasets, *mentions]))
     return dataclasses.replace(paper, **values, sources=sources)
 

@@ -9,7 +9,7 @@ Node types: paper, entry, venue, concept, dataset, metric, code, author.
 Edge types (source -> target):
   listed_as     paper|dataset|metric -> entry   the list rows a thing came from
   published_in  paper -> venue                  attribute `year`
-  about         paper -> concept                attribute `source` (keywords, title, section, abstract)
+  about         paper -> concept                attribute `source` (keywords, title, section)
   broader       concept -> concept
   uses_dataset  paper -> dataset                attribute `source` (dataset_column, title, abstract)
   introduces    paper -> dataset                the paper's code or project page is the dataset's page

@@ -318,14 +318,16 @@ def test_a_preprint_gets_the_peer_reviewed_venue_semantic_scholar_names(
     assert paper(result, DIFFTALK).sources["venue"] == "list"  # a listed conference stays
 
 
-def test_abstracts_add_concepts_and_datasets_with_source_abstract(
+def test_abstracts_add_the_datasets_they_name_but_not_concepts(
     corpus: Corpus, vocab: Vocabulary, apis: FakeApis, tmp_path: Path
 ) -> None:
     result = enrich(corpus, vocab, config(tmp_path, apis))
-    difftalk = paper(result, DIFFTALK)
+    difftalk, seeing = paper(result, DIFFTALK), paper(result, SEEING)
     assert ("hdtf", "abstract") in {(m.dataset, m.source) for m in difftalk.datasets}
     assert ("diffusion", "keywords") in {(a.concept, a.source) for a in difftalk.concepts}
-    assert ("lip-reading", "abstract") in {(a.concept, a.source) for a in paper(result, SEEING).concepts}
+    assert seeing.abstract and "in sync" in seeing.abstract  # lip-sync named in passing: no concept from it
+    assert "lip-sync" not in seeing.concept_ids
+    assert "abstract" not in {a.source for p in result.corpus.papers for a in p.concepts}
     datasets = {d.id for d in result.corpus.datasets}
     assert {"hdtf", "lrs2", "lrs3", "lrw", "voxceleb"} <= datasets
 

@@ -52,8 +52,9 @@ def test_ingest_puts_the_enrichment_into_the_build_and_a_cached_rerun_is_a_no_op
         assert (f"paper/{DIFFTALK}", f"paper/{WAV2LIP}", "cites") in edges
         shuai_shen = [u for u, v, kind in edges if v == "author/2146233214" and kind == "authored_by"]
         assert sorted(shuai_shen) == [f"paper/{DIFFTALK}", f"paper/{SEEING}"]  # one author node, merged by id
-        about = [d for u, v, d in loaded.graph.edges(data=True) if u == f"paper/{DIFFTALK}" and d["type"] == "about"]
-        assert {"source": "abstract", "type": "about"} in [{k: d[k] for k in ("source", "type")} for d in about]
+        uses = [d for u, _, d in loaded.graph.edges(data=True)
+                if u == f"paper/{DIFFTALK}" and d["type"] == "uses_dataset"]
+        assert {"source": "abstract", "type": "uses_dataset"} in [{k: d[k] for k in ("source", "type")} for d in uses]
         assert loaded.paper(DIFFTALK).abstract and loaded.paper(DIFFTALK).cites == (SADTALKER, WAV2LIP)
         external = [json.loads(line) for line in (build / "external_references.jsonl").read_text().splitlines()]
         assert external[0]["title"].startswith("NeRF") and len(external[0]["cited_by"]) == 3

@@ -247,7 +247,7 @@ class ParsedList:
 @dataclass(frozen=True)
 class ConceptAssignment:
     """A paper is about a concept; source says why: "keywords" (the list's keywords column),
-    "title", "section" (a category heading), "abstract" (from enrichment)."""
+    "title", "section" (a category heading). Abstracts are not read for concepts (ingest/enrich.py)."""
 
     concept: str
     source: str
