@@ -69,7 +69,13 @@ CONNECTING_WORDS = frozenset({
 EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
 QUOTED = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
 TODO_ITEM = re.compile(r"^\s*\[[ xX]\]\s")
-ACRONYM_YEAR = re.compile(r"^\s*([A-Z][A-Za-z&]{1,11})\W{0,3}(?:19|20)\d\d\b")
+ACRONYM_YEAR = re.compile(
+    r"^\s*((?=[A-Za-z&-]{2})[A-Z][A-Za-z&]{0,11}(?:-[A-Z][A-Za-z&]{0,11})?)\W{0,3}(?:(?:19|20)\d\d|['’‘]\d\d)\b")
+# A word written as an acronym: "IJRR", "T-RO", "TBIOM" ("IEEE TBIOM", "ACM CSUR").
+ACRONYM = re.compile(r"(?=[A-Z&-]{2})[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)?")
+# A venue written out and dated: "Robotics and Autonomous Systems 2013", "Robotica 2015".
+NAME_AND_YEAR = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|of|and|on|for|in|the|&)){0,11}\s+(?:19|20)\d\d")
+MAX_ACRONYM_VENUE_WORDS = 4
 # Words that decorate a venue without changing it ("CVPR 2021 Oral", "ICLR 2025 Spotlight").
 TRAILING_PUNCTUATION = " \t,.;:-–—|/\\*_~"
 
@@ -183,6 +189,9 @@ class RowReader:
         text = "".join(text_parts)
         row.todo = bool(TODO_ITEM.match(text))
         text = self._take_venue_tags(text, row.venue_tags)
+        closing = self._closing_venue(pieces)
+        if closing:
+            row.venue_tags.append(closing)
         if title_link is not None:
             row.title = _clean_title(title_link[0])
             row.title_link = title_link
@@ -190,6 +199,30 @@ class RowReader:
         else:
             row.title = self._title_from_text(text, pieces)
         return row
+
+    def _closing_venue(self, pieces: list[Piece]) -> str | None:
+        """The venue a row names at its end, after its last link (or after the last comma of a row without
+        links), as citation styles close a row: "[PDF](..) | [Code](..). *CVPR*.", "[Title](..), IJRR 2024.",
+        "Social Momentum, THRI 2022.". The closing words are a venue when the vocabulary reads them as one
+        (or as an acronym and a year), when they are set in italics, when every word is an acronym ("IEEE
+        TBIOM"), or when they are a capitalised name and a year ("Robotics and Autonomous Systems 2013")."""
+        last_link = max((i for i, piece in enumerate(pieces) if piece.kind == "link"), default=None)
+        closing = [p for p in pieces[last_link + 1 if last_link is not None else 0 :] if p.kind == "text"]
+        text = "".join(p.text for p in closing)
+        if last_link is None:
+            if "," not in text:
+                return None
+            text = text.rsplit(",", 1)[1]
+        text = " ".join(text.strip(TRAILING_PUNCTUATION).split())
+        words = text.split()
+        if not words or BRACKETED.search(text) or YEAR.fullmatch(text):  # a year alone names no venue
+            return None
+        italic = last_link is not None and all(p.emphasis for p in closing if p.text.strip(TRAILING_PUNCTUATION))
+        if (self.venue_tag(text) or (italic and len(words) <= MAX_ITALIC_VENUE_WORDS)
+                or (len(words) <= MAX_ACRONYM_VENUE_WORDS and all(ACRONYM.fullmatch(w) for w in words))
+                or NAME_AND_YEAR.fullmatch(text)):
+            return text
+        return None
 
     def link_role(self, label: str, href: str, default: LinkColumn) -> LinkColumn:
         """The role of a link that is not the title: told by its label's words, then by its host when
@@ -210,6 +243,8 @@ class RowReader:
                 tags.append(str(century(int(match.group(1)))))
                 return " \x01 "
             tag = self.venue_tag(match.group(1))
+            if tag is None and not text[: match.start()].strip() and NAME_AND_YEAR.fullmatch(match.group(1)):
+                tag = match.group(1)  # the row opens with its venue: "(IEEE Intelligent Systems 2023) Title"
             if tag is None:
                 return match.group(0)
             tags.append(tag)

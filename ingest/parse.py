@@ -24,7 +24,7 @@ from markdown_it.token import Token
 from ingest.inline import Piece, RowReader, RowText, year_of
 from kg.core import settings
 from kg.core.errors import UserError
-from kg.core.headings import heading_year, section_kind
+from kg.core.headings import heading_year, named_section_kind, names_papers, section_kind
 from kg.core.links import BARE_URL, is_pdf, make_link
 from kg.core.model import (
     CODE_HOSTS,
@@ -256,13 +256,25 @@ class _ListParser:
         self.sections.append((title, line, level))
 
     @property
-    def section_kind(self) -> str:
-        """The kind of the innermost heading that says one; a year heading inherits its parent's, and bold
-        text used as a heading gives a year or a category, never a kind."""
+    def kind_heading(self) -> str | None:
+        """The innermost heading that names a kind of rows; a year heading and a topic heading name none,
+        and bold text used as a heading gives a year or a category, never a kind."""
         for level, title, _ in reversed(self.headings):
-            if heading_year(title) is None and level != PSEUDO_HEADING_LEVEL:
-                return section_kind(title)
-        return "papers"
+            if heading_year(title) is None and level != PSEUDO_HEADING_LEVEL and named_section_kind(title):
+                return title
+        return None
+
+    @property
+    def section_kind(self) -> str:
+        """The kind of the rows here: the kind their innermost kind-naming heading names, else papers."""
+        heading = self.kind_heading
+        return (named_section_kind(heading) if heading else None) or "papers"
+
+    def _work_among_datasets(self, text: str) -> bool:
+        """Whether a row under a heading of datasets is a paper: the heading names papers too ("Datasets,
+        Benchmarks & Surveys") and the row's title names a kind of work (a survey, a review)."""
+        heading = self.kind_heading or ""
+        return names_papers(heading) and any(self.vocab.concepts[c].kind_of_work for c in self.vocab.concepts_in(text))
 
     @property
     def section(self) -> str:
@@ -513,11 +525,13 @@ class _ListParser:
     def _venue_from_tags(self, tags: list[str]) -> str:
         """The venue a row's tags name: the first the vocabulary knows with a year, else the first it knows
         ("[arxiv](url) ... (ICLR 2016)": a link label naming a host says less than a venue and its year),
-        else the first tag."""
+        else the first that is more than a year ("**[2025]** Title. [PDF](..). *ACM CSUR*."), else the
+        first tag."""
         venues = [(tag, self.vocab.parse_venue(tag)) for tag in tags]
         dated = [tag for tag, venue in venues if venue.kind != "unknown" and venue.year is not None]
         known = [tag for tag, venue in venues if venue.kind != "unknown"]
-        return (dated or known or tags or [""])[0]
+        named = [tag for tag in tags if not YEAR.fullmatch(tag)]
+        return (dated or known or named or tags or [""])[0]
 
     def _add_entry(
         self,
@@ -625,6 +639,8 @@ class _ListParser:
             self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
             return
         kind = self.section_kind
+        if kind == "datasets" and self._work_among_datasets(" ".join([cell.text, *(label for label, _ in cell.links)])):
+            kind = "papers"
         if kind == "datasets":
             name = re.split(r"[\[(:–—]|\s-\s", cell.text)[0] if cell.text else ""
             name = name or next((label for label, _ in cell.links if label), "")
@@ -697,8 +713,9 @@ class _ListParser:
         flags: list[EntryFlag] = (["malformed_markdown"] if cell.malformed else []) + (
             ["placeholder"] if cell.placeholder else []
         )
-        self._add_entry(line, raw, read.title, venue_raw, year_of(cell.text) if not venue_raw else None, links,
-                        [], [], flags)
+        # a venue without a year leaves the year to the row ("**[2025]** Title. [PDF](..). *CVPR*.")
+        year = year_of(cell.text) if self.vocab.parse_venue(venue_raw).year is None else None
+        self._add_entry(line, raw, read.title, venue_raw, year, links, [], [], flags)
 
     @staticmethod
     def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link]) -> str | None:

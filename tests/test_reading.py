@@ -101,9 +101,21 @@ def test_range_headings_give_no_year_and_repeated_years_count_apart(vocab: Vocab
     assert counted == [("2023", 5, 1), ("2023", 13, 1)]
 
 
+def test_a_topic_heading_keeps_the_kind_of_the_heading_above_it(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "sections_and_headings.md")
+    assert 41 not in by_line(parsed)  # "Benchmarks" names no kind: under "Datasets and Benchmarks" it lists data
+    assert [d.line for d in parsed.datasets] == [41, 45]
+
+
+def test_a_heading_of_datasets_and_surveys_holds_both(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "sections_and_headings.md")
+    assert by_line(parsed)[46].title == "Talking Head Generation: A Survey"
+    assert 45 in [d.line for d in parsed.datasets]
+
+
 def test_non_paper_rows_are_warned_never_read_as_papers(vocab: Vocabulary) -> None:
     parsed = read(vocab, "sections_and_headings.md")
-    assert sorted(by_line(parsed)) == [6, 9, 14, 20, 35]
+    assert sorted(by_line(parsed)) == [6, 9, 14, 20, 35, 46]
     assert any("no space after the dash" in message for message in warned(parsed, 36))  # not silently dropped
     for line, reason in [(15, "to-do"), (16, "news"), (23, "Tools"), (26, "News"), (29, "References"),
                          (32, "Contributors")]:
@@ -148,7 +160,7 @@ def test_section_counts_add_up_when_year_headings_repeat(vocab: Vocabulary) -> N
     parsed = read(vocab, "sections_and_headings.md")
     counts = entries_per_section(parsed.sections)
     assert counts["2023 (line 5)"] == 1 and counts["2023 (line 13)"] == 1
-    assert sum(counts.values()) == len(parsed.entries)
+    assert sum(counts.values()) == len(parsed.entries) + len(parsed.datasets) + len(parsed.metrics)  # rows read
 
 
 def test_two_digit_years_get_a_century_and_odd_years_a_warning(vocab: Vocabulary) -> None:
@@ -187,3 +199,31 @@ def test_script_links_and_inline_html_are_warned_about(vocab: Vocabulary) -> Non
     assert any("javascript:alert(1)" in m and "dropped" in m for m in warned(parsed, 5))
     assert parsed.entries[0].title == "A Paper With a Script Link"
     assert any("<script>" in m for m in warned(parsed, 6))
+
+
+def test_a_venue_closing_a_row_is_the_venue(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "venues_first_and_last.md")
+    rows = by_line(parsed)
+    assert (rows[5].title, rows[5].venue.family, rows[5].year) == (
+        "Privacy for Faces in Online Photos: A Survey", "ACM CSUR", 2025)  # acronyms, after the links
+    assert (rows[6].venue.family, rows[6].venue.kind, rows[6].year) == ("CVPR", "conference", 2024)  # in italics
+    assert (rows[7].venue.family, rows[7].year) == ("Robotics and Autonomous Systems", 2013)  # a name and a year
+    assert (rows[8].venue.family, rows[8].year) == ("IJRR", 2024)
+    assert (rows[9].venue.family, rows[10].venue.family) == ("T-RO", "T-RO")
+    assert rows[10].title == "DRL-VO"  # a short name with its venue is a paper, repeated under another topic
+    assert rows[11].venue.family is None  # "paper series 2012-2017" is no venue
+    assert 12 not in rows and "fewer than three words" in warned(parsed, 12)[0]  # a year alone is no venue
+
+
+def test_a_venue_opening_a_row_leaves_the_title(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "venues_first_and_last.md"))
+    assert (rows[16].title, rows[16].venue.family, rows[16].year) == (
+        "Prompting With Iterative Verification for Graphs", "arXiv", 2023)  # a month after the year
+    assert (rows[17].venue.family, rows[17].year) == ("TKDE", 2023)  # '23 with a typographic quote
+    assert (rows[18].title, rows[18].venue.family) == ("Integrating Graphs With Language Models",
+                                                       "IEEE Intelligent Systems")
+
+
+def test_a_title_column_holds_the_title_beside_a_name_column(vocab: Vocabulary) -> None:
+    row = by_line(read(vocab, "venues_first_and_last.md"))[24]
+    assert (row.title, row.year, row.arxiv_id) == ("Token Merging: Your ViT But Faster", 2022, "2210.09461")

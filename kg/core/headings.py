@@ -36,6 +36,10 @@ FILLER_WORDS = frozenset({
 DATASET_WORDS = frozenset({
     "dataset", "datasets", "database", "databases", "corpus", "corpora",
 })
+PAPER_WORDS = frozenset({
+    "paper", "papers", "survey", "surveys", "review", "reviews", "method", "methods", "work", "works",
+    "approach", "approaches", "publication", "publications", "article", "articles", "model", "models",
+})
 METRIC_WORDS = frozenset({
     "metric", "metrics", "measure", "measures",
 })
@@ -66,6 +70,12 @@ def heading_year(title: str) -> int | None:
 
 def section_kind(title: str) -> SectionKind:
     """What the rows under a heading are: datasets, metrics, other (not papers) or papers."""
+    return named_section_kind(title) or "papers"
+
+
+def named_section_kind(title: str) -> SectionKind | None:
+    """The kind of rows a heading names, or None when it names none: a topic ("Face Reenactment") leaves
+    its rows the kind of the heading above it ("Datasets > Talking heads" holds datasets)."""
     words = heading_words(title)
     if any(word in DATASET_WORDS for word in words) or words[-1:] == ["data"]:  # "Instruction data"
         return "datasets"
@@ -74,4 +84,11 @@ def section_kind(title: str) -> SectionKind:
     content = [word for word in words if word not in FILLER_WORDS and not word.isdigit()]
     if content and all(word in NON_PAPER_WORDS for word in content):
         return "other"
-    return "papers"
+    if any(word in PAPER_WORDS for word in words):
+        return "papers"
+    return None
+
+
+def names_papers(title: str) -> bool:
+    """Whether a heading names papers among its rows ("Datasets, Benchmarks & Surveys")."""
+    return any(word in PAPER_WORDS for word in heading_words(title))

@@ -135,11 +135,17 @@ def column_role(header: str) -> str | None:
 
 
 def table_roles(header: list[str]) -> list[str | None]:
-    """The role of each column; when two columns claim one role, the first keeps it."""
+    """The role of each column; when two columns claim one role, the first keeps it, except that a header
+    saying "title" keeps the title over one naming the work ("Name | Title": the name is the method's short
+    name, the title column holds the paper's title)."""
+    claimed = [column_role(cell) for cell in header]
+    titled = [i for i, cell in enumerate(header) if claimed[i] == "title" and "title" in alias_key(cell)]
     roles: list[str | None] = []
-    for cell in header:
-        role = column_role(cell)
-        roles.append(None if role in roles and role not in ("links", None) else role)
+    for index, role in enumerate(claimed):
+        taken = role in roles and role not in ("links", None)
+        if role == "title" and titled:
+            taken = index != titled[0]
+        roles.append(None if taken else role)
     return roles
 
 

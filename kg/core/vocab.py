@@ -23,7 +23,9 @@ from kg.core.model import Concept, Venue, VenueFamily
 
 VOCAB_FILES = ("venues.toml", "concepts.toml", "datasets.toml")
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
-SHORT_YEAR = re.compile(r"'(\d\d)(?!\d)")
+SHORT_YEAR = re.compile(r"['’‘](\d\d)(?!\d)")
+MONTH_AFTER_YEAR = re.compile(r"[./-](?:0[1-9]|1[0-2])(?!\d)")
+"""The month a date adds after its year: "arXiv 2023.05", "2022-04"."""
 SLUG_LENGTH = 120
 SLUG_HASH_LENGTH = 10
 PLACEHOLDERS = frozenset({"-", "–", "—", "n/a", "na", "none", "tbd", "todo", "?", "null"})
@@ -51,13 +53,15 @@ def century(short: int) -> int:
 
 
 def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
-    """The year a venue cell gives and the cell without it. "'99" is 1999, "'23" 2023; a five-digit typo
-    ("20233") gives its first four digits, with a note."""
+    """The year a venue cell gives and the cell without it. "'99" is 1999, "'23" 2023; a month after the
+    year goes with it ("arXiv 2023.05"); a five-digit typo ("20233") gives its first four digits, with a
+    note."""
     match = YEAR.search(text)
     if match:
         if re.search(r"(?:^|\s)[-–—]\s*$", text[: match.start()]):  # "CVPR -2023": a stray dash or minus
             notes.append(f"read {text[match.start() - 1 : match.end()].strip()!r} as {match.group(1)}")
-        return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
+        month = MONTH_AFTER_YEAR.match(text, match.end())
+        return int(match.group(1)), text[: match.start()] + " " + text[month.end() if month else match.end() :]
     match = SHORT_YEAR.search(text)
     if match:
         return century(int(match.group(1))), text[: match.start()] + " " + text[match.end() :]
