@@ -108,6 +108,13 @@ def test_duplicate_bullets_are_found_and_the_fix_removes_one(tmp_path: Path, voc
     assert len(parse_text(text, "fixed.md", "", vocab).entries) == 4
 
 
+def test_a_work_given_again_by_its_short_name_at_its_venue_is_a_duplicate(tmp_path: Path, vocab: Vocabulary) -> None:
+    report = curate(make("curate_short_names.md", tmp_path, vocab), DATA)
+    (group,) = report.duplicates  # "GraphNav, ICRA 2021" names another venue and year: not the IROS 2020 work
+    assert group.certain and group.lines == (5, 10) and group.canonical.line == 5
+    assert [(e.kind, e.value) for e in group.evidence] == [("short_name", "drl vo")]
+
+
 # -- optional data: embeddings, citations ----------------------------------------------------------
 
 

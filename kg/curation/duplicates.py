@@ -34,7 +34,8 @@ GroupKind = Literal["paper", "dataset"]
 RawGroup = tuple[list[int], list["Evidence"], bool]
 """A group before it is described: its lines, the evidence among them, whether it is certain."""
 EVIDENCE_ORDER = (
-    "arxiv_id", "doi", "s2_id", "normalised_title", "title_similarity", "code_repository", "embedding_similarity",
+    "arxiv_id", "doi", "s2_id", "normalised_title", "short_name", "title_similarity", "code_repository",
+    "embedding_similarity",
 )
 
 
@@ -182,6 +183,7 @@ def _paper_evidence(
             value = normalised[i] if kind == "normalised_title" else shared
             certain = strong and _same_work(entries[i], entries[j], kind, thresholds)
             evidence.append(Evidence(kind, (lines[i], lines[j]), value, certain))
+    evidence += _short_name_evidence(entries)
     for i, j, raw_score in similar_titles(normalised, thresholds.possible_title):
         if keys[i] and keys[j] and keys[i] != keys[j]:
             score = round(raw_score, 1)
@@ -190,6 +192,21 @@ def _paper_evidence(
     if embeddings is not None:
         evidence += _embedding_evidence(entries, papers, embeddings, thresholds.embedding)
     return sorted(evidence, key=lambda e: (e.lines, EVIDENCE_ORDER.index(e.kind)))
+
+
+def _short_name_evidence(entries: Sequence[Entry]) -> list[Evidence]:
+    """A row that gives a work by its short name alone ("DRL-VO, T-RO 2023", listed again under another
+    topic) and a row whose title opens with that name ("DRL-VO: Learning to Navigate ...") at the same
+    venue in the same year: one work, certainly."""
+    def key(entry: Entry, name: str) -> set[str]:
+        return {f"{name}|{entry.venue.family}|{entry.year}"} if name and entry.venue.family and entry.year else set()
+
+    bare = [key(e, normalise_text(e.title) if ":" not in e.title and len(e.title.split()) <= MAX_NAME_WORDS
+                else "") for e in entries]
+    named = [key(e, _method_name(e.title)) for e in entries]
+    return [Evidence("short_name", (entries[i].line, entries[j].line), shared.split("|")[0], True)
+            for (i, j), shared in _sharing([b | n for b, n in zip(bare, named, strict=True)]).items()
+            if (bare[i] and named[j]) or (named[i] and bare[j])]
 
 
 def _tells_apart(a: str, b: str) -> bool:
