@@ -4,10 +4,10 @@ SPARQL 1.1 Protocol. Any store that speaks them will do (Oxigraph, Fuseki, Graph
 Reads: the quads of a slice (kg/rdf/mapping.py) to load; a query's text to ask. Writes: into the store's graphs,
 over HTTP (`tfkg export --to-store`); a query's answer comes back as the bytes the store sent, which
 kg/rdf/sparql.py reads. How to ask is decided here: timeouts, retries of 429 and 5xx answers with backoff
-(urllib3's Retry, honouring Retry-After), and one clear `StoreError` for a store that cannot be reached or
-refuses a request, with the store's own message. The store is the user's own, so plain http is allowed; the
-session carries no credentials of tfkg's (the Semantic Scholar key is only ever sent to Semantic Scholar), and
-credentials in the store's URL are never printed.
+(kg/core/http.py's session, honouring Retry-After), and one clear `StoreError` for a store that cannot be
+reached or refuses a request, with the store's own message. The store is the user's own, so plain http is
+allowed; the session carries no credentials of tfkg's (the Semantic Scholar key is only ever sent to Semantic
+Scholar), and credentials in the store's URL are never printed.
 """
 
 from __future__ import annotations
@@ -18,18 +18,14 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 from rdflib import Graph, URIRef
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
-from urllib3.util.retry import Retry
 
 from kg.core import settings
 from kg.core.errors import UserError
+from kg.core.http import CONNECT_TIMEOUT, RetryingAdapter, RetryPolicy, reason, retrying_session
 from kg.rdf.mapping import Quads
 
 NTRIPLES = "application/n-triples"
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-CONNECT_TIMEOUT = 3.05
-"""Seconds to wait for a connection: a running store on the user's network answers well within it."""
 MESSAGE_CHARS = 600
 """How much of a store's error message is shown."""
 
@@ -90,14 +86,7 @@ def session(read_retries: int) -> requests.Session:
     too: a graph PUT twice is the same graph, adding the same triples twice adds nothing (RDF graphs are
     sets), and a query changes nothing."""
     retries = int(settings.get_number("http_retries"))
-    retry = Retry(total=retries, connect=0, read=read_retries, status=retries, backoff_factor=0.5,
-                  status_forcelist=RETRY_STATUSES, allowed_methods=None, raise_on_status=False)
-    made = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
-    made.mount("http://", adapter)
-    made.mount("https://", adapter)
-    made.headers["User-Agent"] = "tfkg (a knowledge graph of an awesome-list of papers)"
-    return made
+    return retrying_session(RetryingAdapter(RetryPolicy(retries=retries, backoff=0.5, read_retries=read_retries)))
 
 
 def graph_url(store: str, graph: URIRef | None) -> str:
@@ -157,7 +146,7 @@ def ask(endpoint: str, query: str, accept: str, seconds: float) -> tuple[str, by
         except requests.RequestException as error:
             if _timed_out(error):
                 raise _too_slow(endpoint, seconds) from None
-            raise StoreError(f"the SPARQL endpoint {redacted(endpoint)} broke off its answer: {_reason(error)}") \
+            raise StoreError(f"the SPARQL endpoint {redacted(endpoint)} broke off its answer: {reason(error)}") \
                 from None
     return response.headers.get("Content-Type", "").split(";")[0].strip(), b"".join(chunks)
 
@@ -170,15 +159,15 @@ def _send(client: requests.Session, method: str, url: str, store: str, timeout: 
     except requests.ConnectionError as error:
         if _timed_out(error):
             raise _too_slow(store, timeout[1]) from None
-        raise StoreError(f"cannot reach the triple store at {redacted(store)} ({_reason(error)}); is it running? "
+        raise StoreError(f"cannot reach the triple store at {redacted(store)} ({reason(error)}); is it running? "
                          "(start one with `oxigraph serve --location DIR`)") from None
     except requests.Timeout:
         raise _too_slow(store, timeout[1]) from None
 
 
 def _timed_out(error: requests.RequestException) -> bool:
-    """Whether a requests error is a read timeout (requests reports one as a ConnectionError once urllib3's
-    retries give up on it, or while a streamed body is read)."""
+    """Whether a requests error is a read timeout (requests reports one as a ConnectionError while a body is
+    read)."""
     cause = error.args[0] if error.args else None
     return isinstance(error, requests.Timeout) or isinstance(getattr(cause, "reason", cause), ReadTimeoutError)
 
@@ -198,10 +187,3 @@ def _refused(response: requests.Response, store: str, what: str) -> StoreError:
         hint = (" (is this the right endpoint? Oxigraph loads graphs at /store and answers queries at /query)")
     return StoreError(f"the triple store at {redacted(store)} refused {what}: HTTP {response.status_code} "
                       f"{response.reason}" + (f": {message}" if message else "") + hint)
-
-
-def _reason(error: Exception) -> str:
-    """The innermost cause of a requests error, without the connection object's repr."""
-    cause = error.args[0] if error.args else error
-    cause = getattr(cause, "reason", cause)
-    return str(cause).rsplit("): ", 1)[-1].rsplit(">: ", 1)[-1]
