@@ -240,6 +240,15 @@ def test_a_sparql_query_past_the_time_bound_is_a_503(searcher: Searcher, monkeyp
     assert answer.status_code == 503 and "stopped at the 0.5 s bound" in answer.json()["detail"]
 
 
+def test_a_sparql_query_past_the_memory_bound_is_a_503(searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TFKG_SPARQL_MEMORY_MB", "512")
+    monkeypatch.setenv("TFKG_SPARQL_TIMEOUT", "30")
+    with client_for(searcher) as bounded:
+        answer = bounded.get("/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } "
+                                                         "ORDER BY ?a ?d ?g"})
+    assert answer.status_code == 503 and "needed more than 512 MB" in answer.json()["detail"]
+
+
 def test_a_sparql_answer_cut_at_the_row_bound_says_so(searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TFKG_SPARQL_MAX_ROWS", "3")
     with client_for(searcher) as bounded:

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.cli.main import main
 from kg.core.store import Build, load_build
 from kg.core.vocab import Vocabulary
-from kg.rdf.sparql import Bounds, SparqlError, format_result, query_form, run_sparql
+from kg.rdf.sparql import Bounds, QueryStopped, SparqlError, format_result, query_form, run_sparql
 from tests.rdf_helpers import CODETALKER, DIFFTALK, SADTALKER, enriched
 
 PREFIXES = """PREFIX schema: <https://schema.org/>
@@ -123,6 +123,7 @@ def test_a_syntax_error_names_its_line_and_column() -> None:
     with pytest.raises(SparqlError, match=r"SPARQL syntax error at line 3, column \d+") as raised:
         query_form("PREFIX schema: <https://schema.org/>\nSELECT ?t WHERE {\n  ?p schema:name }")
     assert "schema:name" in str(raised.value)
+    assert not isinstance(raised.value, QueryStopped)  # a bad query, not one stopped at a bound
 
 
 def test_the_command_runs_a_query_given_as_text_or_file(bundled_build: Path, tmp_path: Path) -> None:
@@ -174,13 +175,13 @@ def test_a_huge_answer_is_cut_at_the_row_bound_and_its_size_said(bundled_build: 
 
 def test_a_query_past_the_time_bound_is_stopped_with_a_clear_error(bundled_build: Path) -> None:
     counted = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    with pytest.raises(SparqlError, match="stopped at the 1 s bound"):
+    with pytest.raises(QueryStopped, match="stopped at the 1 s bound"):
         run_sparql(load_build(bundled_build), counted, bounds=Bounds(1.0, 10, 2048))
 
 
 def test_a_query_past_the_memory_bound_is_stopped_with_a_clear_error(bundled_build: Path) -> None:
     ordered = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
-    with pytest.raises(SparqlError, match="needed more than 512 MB"):
+    with pytest.raises(QueryStopped, match="needed more than 512 MB"):
         run_sparql(load_build(bundled_build), ordered, bounds=Bounds(30.0, 10, 512))
 
 

@@ -23,7 +23,7 @@ from kg.api.negotiate import RDF_OFFERS, Offer, choose
 from kg.api.service import Service, ServiceDep
 from kg.rdf.export import serialize_rdf
 from kg.rdf.mapping import Quads
-from kg.rdf.sparql import SparqlError, SparqlResult, format_result, query_form, query_graph
+from kg.rdf.sparql import QueryStopped, SparqlError, SparqlResult, format_result, query_form, query_graph
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -36,8 +36,6 @@ RESULT_OFFERS = (
     Offer("tsv", "text/tab-separated-values"),
 )
 """SELECT and ASK answers, JSON when any will do."""
-STOPPED = "the query was stopped"
-"""How kg/rdf/sparql.py begins the message of a query stopped at its time or memory bound."""
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 QUERY_HELP = "A SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); the export's prefixes are predefined."
 
@@ -108,7 +106,7 @@ def answer(service: Service, query: str, accept: str | None, fmt: str | None) ->
         result = query_graph(query, form, lambda: (service.store, service.namer), service.bounds,
                              base=service.namer.base)
     except SparqlError as error:
-        raise HTTPException(503 if str(error).startswith(STOPPED) else 400, str(error)) from None
+        raise HTTPException(503 if isinstance(error, QueryStopped) else 400, str(error)) from None
     offer = choose(RDF_OFFERS if result.graph is not None else RESULT_OFFERS, accept, fmt)
     headers = {"Vary": "Accept"}
     if result.notes:

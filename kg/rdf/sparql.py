@@ -70,6 +70,11 @@ class SparqlError(UserError):
     """A query tfkg will not run: a syntax error, an update, a SERVICE call."""
 
 
+class QueryStopped(SparqlError):
+    """A query stopped at its time or memory bound: it may be fine, only too costly to run here (the HTTP API
+    answers 503, not 400)."""
+
+
 @dataclass(frozen=True)
 class SparqlResult:
     """What a query returned. SELECT: variables and rows (a term or None per variable); ASK: boolean;
@@ -248,6 +253,11 @@ def _result(form: QueryForm, namer: Namer, variables: tuple[str, ...], items: li
     return SparqlResult(form, namer, graph=graph, notes=tuple(notes))
 
 
+def _memory_stop(bounds: Bounds) -> str:
+    """The message of a query stopped at the memory bound, in the child (MemoryError) or here (it was killed)."""
+    return f"the query was stopped: it needed more than {bounds.memory_mb:,} MB (setting sparql_memory_mb)"
+
+
 def _bounded(store: ox.Store, query: str, namer: Namer, form: QueryForm, bounds: Bounds,
              on_wait: Callable[[float], None] | None = None) -> tuple[tuple[str, ...], list[Any], int, bool]:
     """Run a query in a forked child process (it shares the loaded store) and stop it at the bounds: the
@@ -272,6 +282,8 @@ def _bounded(store: ox.Store, query: str, namer: Namer, form: QueryForm, bounds:
                 kind, payload = receiver.recv()
             except EOFError:
                 break
+            if kind == "stopped":
+                raise QueryStopped(payload)
             if kind == "error":
                 raise SparqlError(payload)
             if kind == "count":
@@ -286,10 +298,9 @@ def _bounded(store: ox.Store, query: str, namer: Namer, form: QueryForm, bounds:
         receiver.close()
     if answer is None:
         if child.exitcode not in (None, 0, -signal.SIGKILL):
-            raise SparqlError(f"the query was stopped: it needed more than {bounds.memory_mb:,} MB "
-                              "(setting sparql_memory_mb)")
-        raise SparqlError(f"the query was stopped at the {bounds.seconds:g} s bound (--timeout) before it gave "
-                          "its first results; narrow it down (a LIMIT, fewer unbound patterns)")
+            raise QueryStopped(_memory_stop(bounds))
+        raise QueryStopped(f"the query was stopped at the {bounds.seconds:g} s bound (--timeout) before it gave "
+                           "its first results; narrow it down (a LIMIT, fewer unbound patterns)")
     variables, items, total, complete = answer
     return variables, items, max(total, counted), complete
 
@@ -320,8 +331,7 @@ def _child(sender: Any, store: ox.Store, query: str, namer: Namer, form: QueryFo
                 last_sent = time.monotonic()
         sender.send(("done", (variables, items, total, total <= bounds.rows)))
     except MemoryError:
-        sender.send(("error", f"the query was stopped: it needed more than {bounds.memory_mb:,} MB "
-                              "(setting sparql_memory_mb)"))
+        sender.send(("stopped", _memory_stop(bounds)))
     except SyntaxError as error:
         sender.send(("error", f"SPARQL syntax error: {error}"))
 
