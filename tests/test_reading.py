@@ -10,7 +10,8 @@ from types import ModuleType
 import pytest
 
 from ingest.parse import parse_list
-from kg.core.model import Entry, ParsedList
+from kg.core.model import Entry, ParsedList, Venue, from_dict
+from kg.core.store import to_json
 from kg.core.vocab import Vocabulary
 
 from .conftest import FIXTURES
@@ -227,3 +228,12 @@ def test_a_venue_opening_a_row_leaves_the_title(vocab: Vocabulary) -> None:
 def test_a_title_column_holds_the_title_beside_a_name_column(vocab: Vocabulary) -> None:
     row = by_line(read(vocab, "venues_first_and_last.md"))[24]
     assert (row.title, row.year, row.arxiv_id) == ("Token Merging: Your ViT But Faster", 2022, "2210.09461")
+
+
+def test_a_venues_readings_are_the_readers_own_not_words_of_its_note(vocab: Vocabulary) -> None:
+    decorated = vocab.parse_venue("Arix 2024 Oral")
+    assert decorated.note == "Oral; read 'Arix' as arXiv"
+    assert decorated.readings == ("read 'Arix' as arXiv",)
+    assert from_dict(Venue, to_json(decorated)) == decorated  # a build keeps them
+    under_review = vocab.parse_venue("read and under review 2023")
+    assert under_review.note == "read and under review" and under_review.readings == ()

@@ -103,8 +103,9 @@ class Venue:
 
     raw: the cell as written; family: the vocabulary key (`data/venues.toml`), or the raw text when
     unknown, or None when the cell names no venue; name: the family's full name when known;
-    note: what decorated the venue ("Oral", "Highlight") or how an unsure reading was made
-    ("read 'Arix' as arXiv").
+    note: what decorated the venue ("Oral", "Highlight") and how an unsure reading was made
+    ("read 'Arix' as arXiv"), in words for people; readings: those readings, one per misspelt name or
+    year, for the reader's warnings and the venue_typo defect; () when none was made.
     """
 
     raw: str
@@ -113,16 +114,12 @@ class Venue:
     kind: VenueKind
     name: str | None = None
     note: str | None = None
+    readings: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         """Human form: "CVPR 2023", "arXiv 2022", "2022", or "" when nothing is known."""
         return " ".join(str(part) for part in (self.family, self.year) if part)
-
-    @property
-    def readings(self) -> tuple[str, ...]:
-        """How a misspelt name or year was read, one per typo ("read 'Arix' as arXiv"); () when none was."""
-        return tuple(part for part in (self.note or "").split("; ") if part.startswith("read "))
 
 
 @dataclass(frozen=True)
@@ -400,7 +397,7 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
             continue  # written by a newer tfkg; ignoring keeps old readers working
         inner = nested.get(key)
         if key == "venue" and isinstance(value, dict):
-            value = Venue(**value)
+            value = from_dict(Venue, value)
         elif inner is not None and isinstance(value, list):
             value = tuple(inner(**item) if isinstance(item, dict) else item for item in value)
         elif isinstance(value, list):

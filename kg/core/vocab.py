@@ -52,14 +52,14 @@ def century(short: int) -> int:
     return 2000 + short if 2000 + short <= this_year + SHORT_YEAR_LOOKAHEAD else 1900 + short
 
 
-def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
+def _take_year(text: str, readings: list[str]) -> tuple[int | None, str]:
     """The year a venue cell gives and the cell without it. "'99" is 1999, "'23" 2023; a month after the
-    year goes with it ("arXiv 2023.05"); a five-digit typo ("20233") gives its first four digits, with a
-    note."""
+    year goes with it ("arXiv 2023.05"); a five-digit typo ("20233") gives its first four digits. How such
+    a typo, or a stray dash ("-2023"), was read is added to `readings`."""
     match = YEAR.search(text)
     if match:
         if re.search(r"(?:^|\s)[-–—]\s*$", text[: match.start()]):  # "CVPR -2023": a stray dash or minus
-            notes.append(f"read {text[match.start() - 1 : match.end()].strip()!r} as {match.group(1)}")
+            readings.append(f"read {text[match.start() - 1 : match.end()].strip()!r} as {match.group(1)}")
         month = MONTH_AFTER_YEAR.match(text, match.end())
         return int(match.group(1)), text[: match.start()] + " " + text[month.end() if month else match.end() :]
     match = SHORT_YEAR.search(text)
@@ -67,9 +67,14 @@ def _take_year(text: str, notes: list[str]) -> tuple[int | None, str]:
         return century(int(match.group(1))), text[: match.start()] + " " + text[match.end() :]
     match = FIVE_DIGIT_YEAR.search(text)
     if match:
-        notes.append(f"read year {match.group(0)!r} as {match.group(1)}")
+        readings.append(f"read year {match.group(0)!r} as {match.group(1)}")
         return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
     return None, text
+
+
+def _note(decoration: str, readings: list[str]) -> str | None:
+    """A venue's note: its decoration ("Oral"), then its readings ("read 'Arix' as arXiv"), "; " apart."""
+    return "; ".join(filter(None, (decoration, *readings))) or None
 
 
 def normalise_text(text: str) -> str:
@@ -260,30 +265,30 @@ class Vocabulary:
 
         Decorations ("Oral", "Spotlight", "Highlight🚀") are kept as the venue's note; "Workshop" after a
         venue is that venue's workshop; a close misspelling of a known name ("Arix") is read as it, with a
-        note saying so. Unknown names are kept as written with kind "unknown"; the caller warns about them.
+        reading saying so (in the note too). Unknown names are kept as written with kind "unknown"; the caller
+        warns about them.
         """
         text = " ".join(raw.replace("`", " ").split())
         if not text or text.lower() in PLACEHOLDERS:
             return Venue(raw=raw.strip(), family=None, year=None, kind="unknown")
-        notes: list[str] = []
-        year, rest = _take_year(text, notes)
+        readings: list[str] = []
+        year, rest = _take_year(text, readings)
         glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
             year, rest = century(int(glued.group(2))), glued.group(1)
         rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
         if UNDER_REVIEW.search(rest):  # not (yet) published there: no venue, the year stays
             return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=" ".join(rest.split()))
-        decorations = [w for w in rest.split() if w.lower() in VENUE_DECORATIONS]
-        if decorations:
-            notes.insert(0, " ".join(decorations))
+        decoration = " ".join(w for w in rest.split() if w.lower() in VENUE_DECORATIONS)
+        if decoration:
             rest = " ".join(w for w in rest.split() if w.lower() not in VENUE_DECORATIONS)
         workshop = re.search(r"\bworkshops?\b", rest, re.IGNORECASE) is not None
         full_name = re.sub(r"\bworkshops?\b", " ", rest, flags=re.IGNORECASE).strip(" -/")
         rest = re.sub(r"\b(workshops?|conference|proceedings|main|track)\b", " ", rest, flags=re.IGNORECASE)
         rest = rest.strip(" -/")
-        note = "; ".join(notes) or None
         if not alias_key(rest):
-            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=note)
+            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=_note(decoration, readings),
+                         readings=tuple(readings))
         glued_workshop = re.fullmatch(r"\s*(.*\S)W\s*", rest)
         if glued_workshop and not self.venue_family(rest) and self.venue_family(glued_workshop.group(1)):
             workshop, rest = True, glued_workshop.group(1)  # "ICMEW": the ICME workshop
@@ -291,23 +296,24 @@ class Vocabulary:
         if publisher and not self.venue_family(rest) and self.venue_family(publisher.group(1)):
             rest = publisher.group(1)  # "IEEE TPAMI": the publisher's name before the venue's
         family = (self.venue_family(full_name) or self.venue_family(rest) or self._venue_by_full_name(full_name)
-                  or self._misspelt_venue(rest, notes))
-        note = "; ".join(notes) or None
+                  or self._misspelt_venue(rest, readings))
+        note, read = _note(decoration, readings), tuple(readings)
         if family is not None and workshop and family.kind != "workshop":
             family = self.venue_family(family.id + "W") or self.venue_family(family.id + "workshop")
             if family is None:
                 label = f"{self.venue_family(rest).id if self.venue_family(rest) else rest} Workshop"
-                return Venue(raw=raw.strip(), family=label, year=year, kind="workshop", note=note)
+                return Venue(raw=raw.strip(), family=label, year=year, kind="workshop", note=note, readings=read)
         if family is None:
             if workshop:
                 return Venue(raw=raw.strip(), family=f"{' '.join(rest.split())} Workshop", year=year, kind="workshop",
-                             note=note)
+                             note=note, readings=read)
             kinds = _name_kinds(text)  # an unknown venue's own words may say its kind: "Journal of Imaging"
             return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year,
-                         kind=kinds[0] if len(kinds) == 1 else "unknown", note=note)
-        return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name, note=note)
+                         kind=kinds[0] if len(kinds) == 1 else "unknown", note=note, readings=read)
+        return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name, note=note,
+                     readings=read)
 
-    def _misspelt_venue(self, name: str, notes: list[str]) -> VenueFamily | None:
+    def _misspelt_venue(self, name: str, readings: list[str]) -> VenueFamily | None:
         """The known venue a word of four or more letters misspells ("Arix", "Interspech"). Acronyms in
         capitals ("ICMV") are taken as other venues, never as misspellings. A name of several words is compared
         by edit distance (MISSPELT_NAME_SCORE), since Jaro-Winkler favours a shared beginning: "Transactions
@@ -323,7 +329,7 @@ class Vocabulary:
         if found is None:
             return None
         family = self._venue_by_alias[found[0]]
-        notes.append(f"read {name!r} as {family.id}")
+        readings.append(f"read {name!r} as {family.id}")
         return family
 
     # -- concepts ---------------------------------------------------------------------------
