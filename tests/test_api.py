@@ -131,6 +131,32 @@ def test_export_slices_are_the_cli_slices(client: TestClient) -> None:
     assert concepts.status_code == 200 and "skos/core#Concept" in concepts.text
 
 
+def test_an_exported_slice_is_mapped_to_rdf_once_and_served_from_the_cache_after(searcher: Searcher) -> None:
+    service = Service.of(searcher)
+    with TestClient(create_app(service)) as cached:
+        first, again, as_nt, bibtex = (cached.get("/api/export", params={"around": PAPER, "format": fmt})
+                                       for fmt in ("ttl", "ttl", "nt", "bibtex"))
+    assert first.status_code == again.status_code == as_nt.status_code == bibtex.status_code == 200
+    assert again.text == first.text
+    assert set(Graph().parse(data=as_nt.text, format="nt")) == set(Graph().parse(data=first.text, format="turtle"))
+    info = service.cached_slice_rdf.cache_info()  # BibTeX of a node slice needs no RDF
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_a_service_that_asks_a_triple_store_loads_a_store_of_its_own_only_for_a_query_run_here(
+        searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "store" in vars(Service.of(searcher))  # loaded at start-up, so no query waits for it
+    monkeypatch.setenv("TFKG_SPARQL_ENDPOINT", "http://127.0.0.1:9/query")
+    remote = Service.of(searcher)
+    assert "store" not in vars(remote)
+    monkeypatch.delenv("TFKG_SPARQL_ENDPOINT")
+    with TestClient(create_app(remote)) as here:
+        answer = here.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                          headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200 and answer.json()["boolean"] is True
+    assert "store" in vars(remote)
+
+
 @pytest.mark.parametrize(("params", "headers", "status", "words"), [
     ({"format": "pdf"}, {}, 400, "unknown format 'pdf'; formats: ttl"),
     ({}, {"Accept": "application/pdf"}, 406, "no format here matches Accept"),

@@ -135,5 +135,5 @@ def export(service: ServiceDep, found_by: FiltersDep,
     build = service.build
     chosen = choose_slice(build, request, lambda: service.searcher, lambda: service.vocab)
     result = run_export(build, chosen, offer.name, vocab=service.vocab, data_dir=service.data_dir,
-                        base=service.namer.base)
+                        base=service.namer.base, mapped=service.cached_slice_rdf)
     return Response(result.text, media_type=offer.media_type)

@@ -312,11 +312,13 @@ def serialize(rdf: SliceRdf, fmt: str, build: Build, vocab: Vocabulary) -> str:
 
 
 def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool = False, vocab: Vocabulary | None = None,
-               data_dir: Path | None = None, base: str | None = None) -> ExportResult:
+               data_dir: Path | None = None, base: str | None = None,
+               mapped: Callable[[Slice], SliceRdf] | None = None) -> ExportResult:
     """A slice of a build as a document of one of FORMATS, validated first against the SHACL shapes
     of data_dir (TFKG_DATA_DIR) when check is set: a non-conforming slice raises NonConforming.
 
-    BibTeX and CSV of a node slice need no RDF, so none is made unless asked to validate."""
+    BibTeX and CSV of a node slice need no RDF, so none is made unless asked to validate. mapped gives a
+    slice's RDF (`slice_rdf` of this build, vocabulary and base) where a caller keeps it, as the HTTP API does."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     data_dir = data_dir or settings.get_path("data_dir")
@@ -325,7 +327,8 @@ def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool = False, vo
     if fmt in PAPER_FORMATS and not check and chosen.construct is None:
         papers = slice_papers(build, chosen)
         return ExportResult(fmt, serialize_papers(papers, fmt, build, vocab, namer), None, len(papers), None)
-    rdf, graph, validation = checked_rdf(build, chosen, check=check, vocab=vocab, data_dir=data_dir, base=namer.base)
+    rdf, graph, validation = checked_rdf(build, chosen, check=check, vocab=vocab, data_dir=data_dir, base=namer.base,
+                                         mapped=mapped)
     if fmt in PAPER_FORMATS:
         text = serialize_papers(rdf.papers, fmt, build, vocab, namer)
     else:
@@ -334,10 +337,11 @@ def run_export(build: Build, chosen: Slice, fmt: str, *, check: bool = False, vo
 
 
 def checked_rdf(build: Build, chosen: Slice, *, check: bool, vocab: Vocabulary, data_dir: Path,
-                base: str | None = None) -> tuple[SliceRdf, Graph, Validation | None]:
-    """A slice's RDF, its triples as one rdflib Graph, and when check is set its validation against the
-    SHACL shapes of data_dir: a non-conforming slice raises NonConforming."""
-    rdf = slice_rdf(build, chosen, vocab=vocab, base=base)
+                base: str | None = None,
+                mapped: Callable[[Slice], SliceRdf] | None = None) -> tuple[SliceRdf, Graph, Validation | None]:
+    """A slice's RDF (from mapped when given, else `slice_rdf`), its triples as one rdflib Graph, and when check
+    is set its validation against the SHACL shapes of data_dir: a non-conforming slice raises NonConforming."""
+    rdf = mapped(chosen) if mapped is not None else slice_rdf(build, chosen, vocab=vocab, base=base)
     graph = rdf.quads.graph()
     validation = validate(graph, load_shapes(data_dir)) if check else None
     if validation is not None and not validation.conforms:
