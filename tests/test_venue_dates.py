@@ -33,3 +33,9 @@ def test_a_conference_may_come_within_the_grace_period_before_its_arxiv_id() -> 
     cvpr = Venue(raw="CVPR 2022", family="CVPR", year=2022, kind="conference", name="CVPR")
     assert date_conflict(cvpr, "2209.00001", MONTHS) is None  # 3 months after June
     assert "months before arXiv id" in (date_conflict(cvpr, "2212.00001", MONTHS) or "")
+
+
+def test_a_paper_printed_before_arxiv_took_new_style_ids_may_reach_it_years_later() -> None:
+    journal = Venue(raw="Physics Review 1995", family="Physics Review", year=1995, kind="unknown")
+    assert date_conflict(journal, "cond-mat/9805244", MONTHS) is None  # printed 1995, on arXiv in 1998
+    assert "months before arXiv id" in (date_conflict(journal, "0805.12345", MONTHS) or "")

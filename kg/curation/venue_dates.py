@@ -62,7 +62,7 @@ def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> st
     """Why a venue contradicts the arXiv id's date, or None when it does not (or cannot be told).
 
     A preprint venue must name the arXiv year; a conference or journal must not come more than the grace
-    period before the paper first appeared on arXiv. Workshops are not checked.
+    period before the paper first appeared on arXiv (old-style ids excepted). Workshops are not checked.
     """
     if venue.year is None or not arxiv_id or venue.kind == "workshop":
         return None  # workshop papers often reach arXiv long after, as extended versions
@@ -77,6 +77,8 @@ def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> st
         if year != venue.year and not (sent_in_december and venue.year == year - 1):
             return f"preprint venue says {venue.year} but arXiv id {arxiv_id} dates it {year}-{month:02d}"
         return None
+    if arxiv_sequence(arxiv_id) is None:
+        return None  # an old-style id (before April 2007): papers then often reached arXiv years after print
     venue_month = months.months.get(venue.family or "", 12)
     months_after = (year - venue.year) * 12 + (month - venue_month)
     if months_after > months.grace:
