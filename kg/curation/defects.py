@@ -89,6 +89,15 @@ class Defect:
     detail: str
 
 
+def _linked_in_their_group(groups: Sequence[DuplicateGroup], by_line: dict[int, Entry]) -> set[int]:
+    """Rows of a certain duplicate group in which some row links the paper: a list that gives a work again
+    under another topic often links it only where it first appears. Without a link anywhere in the group,
+    each row still misses one."""
+    return {line for group in groups if group.certain and group.kind == "paper"
+            if any(line in by_line and _paper_links(by_line[line]) for line in group.lines)
+            for line in group.lines}
+
+
 def find_defects(
     entries: Sequence[Entry],
     datasets: Sequence[DatasetEntry],
@@ -106,6 +115,7 @@ def find_defects(
     for fetched in fetched_titles:
         fetched_of.setdefault(fetched.paper, []).append(fetched)
     titles = {e.line: e.title for e in entries if e.title}
+    linked_in_group = _linked_in_their_group(groups, {e.line: e for e in entries})
     dash_is_empty = _placeholder_is_convention(entries, lines)
     for entry in entries:
         paper = paper_of.get(entry.ref)
@@ -119,7 +129,7 @@ def find_defects(
             row = table_row(lines, entry.line)
             found.append(Defect(entry.file, entry.line, "malformed_markdown", _malformed_detail(entry.raw, row)))
         found += [Defect(entry.file, entry.line, "title_noise", d) for d in title_noise(_title_source(entry, lines))]
-        if not _paper_links(entry):
+        if not _paper_links(entry) and entry.line not in linked_in_group:
             found.append(Defect(entry.file, entry.line, "missing_paper_link", "no link to the paper"))
         found += _placeholders(entry.file, entry.line, entry.raw, lines, dash_is_empty)
         found += _venue_suspect(entry, months)

@@ -54,6 +54,7 @@ class Thresholds:
 
 
 MAX_NAME_WORDS = 3
+LEADING_NAME = re.compile(r"\s*(?:[-*+]|\d+\.)\s+[(\[]\s*([^()\[\]\s]{2,30})\s*[)\]]\s*\[")
 MAX_SHARERS = 50
 RAREST = 4
 MAX_BLOCK = 2000
@@ -196,17 +197,25 @@ def _paper_evidence(
 
 def _short_name_evidence(entries: Sequence[Entry]) -> list[Evidence]:
     """A row that gives a work by its short name alone ("DRL-VO, T-RO 2023", listed again under another
-    topic) and a row whose title opens with that name ("DRL-VO: Learning to Navigate ...") at the same
-    venue in the same year: one work, certainly."""
+    topic) and a row whose title opens with that name ("DRL-VO: Learning to Navigate ...") or sets it in
+    brackets before the title ("(RGL) [Relational Graph Learning ...](url)"), at the same venue in the same
+    year: one work, certainly."""
     def key(entry: Entry, name: str) -> set[str]:
         return {f"{name}|{entry.venue.family}|{entry.year}"} if name and entry.venue.family and entry.year else set()
 
     bare = [key(e, normalise_text(e.title) if ":" not in e.title and len(e.title.split()) <= MAX_NAME_WORDS
                 else "") for e in entries]
-    named = [key(e, _method_name(e.title)) for e in entries]
+    named = [key(e, _method_name(e.title)) | key(e, _leading_name(e.raw)) for e in entries]
     return [Evidence("short_name", (entries[i].line, entries[j].line), shared.split("|")[0], True)
             for (i, j), shared in _sharing([b | n for b, n in zip(bare, named, strict=True)]).items()
             if (bare[i] and named[j]) or (named[i] and bare[j])]
+
+
+def _leading_name(raw: str) -> str:
+    """The name a bullet sets in brackets before its linked title ("- (RGL) [Relational Graph Learning
+    ...](url)" -> "rgl")."""
+    match = LEADING_NAME.match(raw)
+    return normalise_text(match.group(1)) if match else ""
 
 
 def _tells_apart(a: str, b: str) -> bool:
