@@ -119,7 +119,7 @@ def test_non_paper_rows_are_warned_never_read_as_papers(vocab: Vocabulary) -> No
     assert sorted(by_line(parsed)) == [6, 9, 14, 20, 35, 46]
     assert any("no space after the dash" in message for message in warned(parsed, 36))  # not silently dropped
     for line, reason in [(15, "to-do"), (16, "news"), (23, "Tools"), (26, "News"), (29, "References"),
-                         (32, "Contributors")]:
+                         (32, "Contributors"), (50, "Related Resources")]:
         assert any(reason in message for message in warned(parsed, line)), line
 
 
@@ -143,7 +143,10 @@ def test_the_corpus_is_read_above_its_floors(corpus_quality: ModuleType, vocab: 
     scores = [corpus_quality.score_list(slug, vocab) for slug in slugs]
     total = corpus_quality.overall(scores)
     assert total["papers"] >= 1000
-    assert total["title"] >= 0.98 and total["worst_title"] >= 0.95
+    assert total["title"] >= 0.98
+    for score in scores:  # every list, however small: at most 5% of its titles wrong, or one
+        wrong = score.counts["papers"] - round(score.counts["title"] * score.counts["papers"])
+        assert wrong <= max(1, 0.05 * score.counts["papers"]), score
     assert total["arxiv"] >= 0.98 and total["year"] >= 0.95 and total["code"] >= 0.95
     assert total["missing"] <= 0.005 * total["papers"]
     assert total["non_papers_as_papers"] <= 0.05 * total["non_papers"]

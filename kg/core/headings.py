@@ -27,7 +27,8 @@ NON_PAPER_WORDS = frozenset({
     "list", "lists", "repo", "repos", "repositories", "repository", "links", "link", "useful", "sponsor",
     "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap",
     "code", "codes", "implementation", "implementations", "plan", "plans",
-    "announcement", "announcements", "people", "group", "groups", "lab", "labs",
+    "announcement", "announcements", "people", "group", "groups", "lab", "labs", "resource", "resources",
+    "post", "posts",
 })
 FILLER_WORDS = frozenset({
     "and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our",
