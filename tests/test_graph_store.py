@@ -306,3 +306,21 @@ def test_the_http_apis_sparql_endpoint_asks_the_store(
     rows = [sorted(json.dumps(row, sort_keys=True) for row in answer.json()["results"]["bindings"])
             for answer in (local, asked)]
     assert rows[0] == rows[1] and rows[0]
+
+
+def test_the_http_api_answers_a_failing_store_as_a_gateway(
+        store: str, bundled_build: Path, searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert tfkg("export", "--to-store", f"{store}/store", "--build", str(bundled_build)).exit_code == 0
+    monkeypatch.setenv("TFKG_SPARQL_TIMEOUT", "0.5")
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    json_results = {"Accept": "application/sparql-results+json"}
+    with TestClient(create_app(Service.of(searcher))) as client:
+        remote(monkeypatch, store)
+        too_slow = client.get("/sparql", params={"query": heavy}, headers=json_results)
+        refused = client.get("/sparql", params={"query": "SELECT ?o WHERE { ?s undeclared:p ?o }"},
+                             headers=json_results)
+        monkeypatch.setenv("TFKG_SPARQL_ENDPOINT", f"{CLOSED_PORT_URL}/query")
+        unreachable = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=json_results)
+    assert too_slow.status_code == 504 and "gave no answer within 0.5 s" in too_slow.json()["detail"]
+    assert refused.status_code == 400  # the query's fault, in the store's own words
+    assert unreachable.status_code == 502 and "cannot reach the triple store" in unreachable.json()["detail"]

@@ -34,6 +34,15 @@ class StoreError(UserError):
     """A store that cannot be reached, gave no answer in time, or refused a request."""
 
 
+class StoreUnavailable(StoreError):
+    """The store, not the request, failed: it cannot be reached, broke off, or answered with a 5xx. The API
+    answers 502 for it: the request may well work later."""
+
+
+class StoreTooSlow(StoreUnavailable):
+    """The store gave no answer within the time allowed (the API answers 504)."""
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What one load sent to a store: the triples of each graph (None: the default graph), and whether the
@@ -146,8 +155,8 @@ def ask(endpoint: str, query: str, accept: str, seconds: float) -> tuple[str, by
         except requests.RequestException as error:
             if _timed_out(error):
                 raise _too_slow(endpoint, seconds) from None
-            raise StoreError(f"the SPARQL endpoint {redacted(endpoint)} broke off its answer: {reason(error)}") \
-                from None
+            raise StoreUnavailable(f"the SPARQL endpoint {redacted(endpoint)} broke off its answer: "
+                                   f"{reason(error)}") from None
     return response.headers.get("Content-Type", "").split(";")[0].strip(), b"".join(chunks)
 
 
@@ -159,8 +168,8 @@ def _send(client: requests.Session, method: str, url: str, store: str, timeout: 
     except requests.ConnectionError as error:
         if _timed_out(error):
             raise _too_slow(store, timeout[1]) from None
-        raise StoreError(f"cannot reach the triple store at {redacted(store)} ({reason(error)}); is it running? "
-                         "(start one with `oxigraph serve --location DIR`)") from None
+        raise StoreUnavailable(f"cannot reach the triple store at {redacted(store)} ({reason(error)}); is it "
+                               "running? (start one with `oxigraph serve --location DIR`)") from None
     except requests.Timeout:
         raise _too_slow(store, timeout[1]) from None
 
@@ -172,18 +181,20 @@ def _timed_out(error: requests.RequestException) -> bool:
     return isinstance(error, requests.Timeout) or isinstance(getattr(cause, "reason", cause), ReadTimeoutError)
 
 
-def _too_slow(store: str, seconds: float) -> StoreError:
-    return StoreError(f"the triple store at {redacted(store)} gave no answer within {seconds:g} s "
+def _too_slow(store: str, seconds: float) -> StoreTooSlow:
+    return StoreTooSlow(f"the triple store at {redacted(store)} gave no answer within {seconds:g} s "
                       "(the query's --timeout, or TFKG_HTTP_TIMEOUT for a load)")
 
 
 def _refused(response: requests.Response, store: str, what: str) -> StoreError:
-    """A StoreError with the store's status and its own message (whitespace folded, cut if long)."""
+    """A StoreError with the store's status and its own message (whitespace folded, cut if long); a 5xx is
+    the store's failure (StoreUnavailable), a 4xx its refusal of this request."""
     message = " ".join(response.text.split())
     if len(message) > MESSAGE_CHARS:
         message = message[: MESSAGE_CHARS - 1] + "…"
     hint = ""
     if response.status_code in (404, 405, 415):
         hint = (" (is this the right endpoint? Oxigraph loads graphs at /store and answers queries at /query)")
-    return StoreError(f"the triple store at {redacted(store)} refused {what}: HTTP {response.status_code} "
-                      f"{response.reason}" + (f": {message}" if message else "") + hint)
+    failure = StoreUnavailable if response.status_code >= 500 else StoreError
+    return failure(f"the triple store at {redacted(store)} refused {what}: HTTP {response.status_code} "
+                   f"{response.reason}" + (f": {message}" if message else "") + hint)
