@@ -21,7 +21,7 @@ from typing import Literal
 
 from kg.core.links import classify
 from kg.core.model import PAPER_KINDS, LinkColumn
-from kg.core.vocab import YEAR, Vocabulary, alias_key, century
+from kg.core.vocab import EMOJI_SHORTCODE, YEAR, Vocabulary, alias_key, century
 
 PieceKind = Literal["text", "link", "code", "break", "venue"]
 
@@ -58,6 +58,8 @@ POINTER_WORDS = frozenset({"link", "links", "here", "url"})
 MAX_GENERIC_WORDS = 4
 
 BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
+# Tags of one token that close a title written as text: "Title [bnn] [hardware]".
+LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
 MAX_ITALIC_VENUE_WORDS = 6
@@ -66,7 +68,6 @@ CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
     "towards", "toward",
 })
-EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
 QUOTED = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
 TODO_ITEM = re.compile(r"^\s*\[[ xX]\]\s")
 ACRONYM_YEAR = re.compile(
@@ -76,6 +77,8 @@ ACRONYM = re.compile(r"(?=[A-Z&-]{2})[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)?")
 # A venue written out and dated: "Robotics and Autonomous Systems 2013", "Robotica 2015".
 NAME_AND_YEAR = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|of|and|on|for|in|the|&)){0,11}\s+(?:19|20)\d\d")
 MAX_ACRONYM_VENUE_WORDS = 4
+# Where a run of a row's plain text breaks into parts that may each be a venue: sentences, clauses, brackets.
+VENUE_SEPARATORS = re.compile(r"(?<=[.;:,|])\s+|[()\[\]|]|\s[-–—]\s")
 # Words that decorate a venue without changing it ("CVPR 2021 Oral", "ICLR 2025 Spotlight").
 TRAILING_PUNCTUATION = " \t,.;:-–—|/\\*_~"
 
@@ -157,13 +160,16 @@ class RowReader:
         text_parts: list[str] = []
         title_link: tuple[str, str] | None = None
         bold_title = row.bold_title = _opens_with_bold(pieces)
-        for piece in _italic_venues(pieces):
+        spans = _italic_venues(pieces)
+        for index, piece in enumerate(spans):
             if piece.kind == "venue":
                 row.venue_tags.append(piece.text)
             elif piece.kind == "code":
                 tag = self.venue_tag(piece.text)
                 if tag:
                     row.venue_tags.append(tag)
+                elif _closes_text(spans, index):  # "Title **`kg.`**": a label after the title, not of it
+                    text_parts.append("\x01")
                 else:
                     text_parts.append(piece.text)
             elif piece.kind == "link":
@@ -171,10 +177,14 @@ class RowReader:
                 if self.venue_tag(label) and not _is_web(piece.href):
                     row.venue_tags.append(label)
                     continue
+                # one word in brackets is a tag, not a title: "[[FPGA](url)] Title", an acronym its venue
+                tag = _in_brackets(spans, index) and len(label.split()) == 1 and not self.is_generic(label)
+                if tag and ACRONYM.fullmatch(label) and not self.venue_tag(label):
+                    row.venue_tags.append(label)
                 # Links in italics are authors; a row that opens in bold has its title there; a link after
                 # the row's first resource link is one more resource ("[Paper](..) [Pretrained](..)").
                 if (title_link is None and not bold_title and not piece.emphasis and not self.is_generic(label)
-                        and not self.venue_tag(label) and not row.links):
+                        and not self.venue_tag(label) and not row.links and not tag):
                     title_link = (label, piece.href)
                     text_parts.append("\x00")  # where the title link stood
                     continue
@@ -189,9 +199,9 @@ class RowReader:
         text = "".join(text_parts)
         row.todo = bool(TODO_ITEM.match(text))
         text = self._take_venue_tags(text, row.venue_tags)
-        closing = self._closing_venue(pieces)
-        if closing:
-            row.venue_tags.append(closing)
+        named = self._venue_after_title(pieces, title_link, bold_title)
+        if named:
+            row.venue_tags.append(named)
         if title_link is not None:
             row.title = _clean_title(title_link[0])
             row.title_link = title_link
@@ -200,25 +210,47 @@ class RowReader:
             row.title = self._title_from_text(text, pieces)
         return row
 
-    def _closing_venue(self, pieces: list[Piece]) -> str | None:
-        """The venue a row names at its end, after its last link (or after the last comma of a row without
-        links), as citation styles close a row: "[PDF](..) | [Code](..). *CVPR*.", "[Title](..), IJRR 2024.",
-        "Social Momentum, THRI 2022.". The closing words are a venue when the vocabulary reads them as one
-        (or as an acronym and a year), when they are set in italics, when every word is an acronym ("IEEE
-        TBIOM"), or when they are a capitalised name and a year ("Robotics and Autonomous Systems 2013")."""
-        last_link = max((i for i, piece in enumerate(pieces) if piece.kind == "link"), default=None)
-        closing = [p for p in pieces[last_link + 1 if last_link is not None else 0 :] if p.kind == "text"]
-        text = "".join(p.text for p in closing)
-        if last_link is None:
-            if "," not in text:
-                return None
-            text = text.rsplit(",", 1)[1]
-        text = " ".join(text.strip(TRAILING_PUNCTUATION).split())
+    def _venue_after_title(self, pieces: list[Piece], title_link: tuple[str, str] | None,
+                           bold_title: bool) -> str | None:
+        """The venue a row names in its own words after its title, as citation styles write it:
+        "**Title**. *Authors*. ACM TIST 2020. [[pdf](..)]", "Authors. 2006. [Title](..). In *Proceedings of
+        ACL 2006*. ([Citation](..))", "[Title](..), IJRR 2024.", "Title. [PDF](..) | [Code](..). *CVPR*.",
+        and in a row without links after its last comma ("Social Momentum, THRI 2022."). The first run of
+        words after the title that reads as a venue (`_as_venue`) is it."""
+        links = [i for i, piece in enumerate(pieces) if piece.kind == "link"]
+        if not links:
+            text = "".join(piece.text for piece in pieces if piece.kind == "text")
+            return self._as_venue(text.rsplit(",", 1)[1], italic=False) if "," in text else None
+        if title_link is not None:
+            start = next(i for i in links if (" ".join(pieces[i].text.split()), pieces[i].href) == title_link) + 1
+        elif bold_title:
+            start = next(i for i, piece in enumerate(pieces) if piece.kind == "text" and piece.strong)
+            while start < len(pieces) and pieces[start].kind == "text" and pieces[start].strong:
+                start += 1
+        else:
+            start = links[0]  # a title written as text ends at the first link
+        for piece in pieces[start:]:
+            if piece.kind != "text" or piece.strong:
+                continue
+            if piece.emphasis:  # in italics: a venue, unless the row opens in bold and sets its authors so
+                found = self._as_venue(piece.text, italic=not bold_title)
+            else:
+                found = next(filter(None, (self._as_venue(part, italic=False)
+                                           for part in VENUE_SEPARATORS.split(piece.text))), None)
+            if found:
+                return found
+        return None
+
+    def _as_venue(self, text: str, italic: bool) -> str | None:
+        """text when it reads as a venue: the vocabulary reads it as one (or as an acronym and a year), it is
+        in italics and short (and no list of authors), every word is an acronym ("IEEE TBIOM"), or it is a
+        capitalised name and a year ("Robotics and Autonomous Systems 2013"); never a year alone."""
+        text = " ".join(text.strip(TRAILING_PUNCTUATION + "()").split())
         words = text.split()
-        if not words or BRACKETED.search(text) or YEAR.fullmatch(text):  # a year alone names no venue
+        if not words or BRACKETED.search(text) or YEAR.fullmatch(text):
             return None
-        italic = last_link is not None and all(p.emphasis for p in closing if p.text.strip(TRAILING_PUNCTUATION))
-        if (self.venue_tag(text) or (italic and len(words) <= MAX_ITALIC_VENUE_WORDS)
+        authors = "," in text or " et al" in text or " and " in text
+        if (self.venue_tag(text) or (italic and not authors and len(words) <= MAX_ITALIC_VENUE_WORDS)
                 or (len(words) <= MAX_ACRONYM_VENUE_WORDS and all(ACRONYM.fullmatch(w) for w in words))
                 or NAME_AND_YEAR.fullmatch(text)):
             return text
@@ -230,6 +262,8 @@ class RowReader:
         said = label_role(label)
         if said is not None:
             return said
+        if self.venue_tag(label):  # "[[ICML](https://arxiv.org/pdf/...)] Title": the paper, at that venue
+            return _host_role(href) or "paper"
         words = set(label_words(label))
         if words and not words <= POINTER_WORDS and self.is_generic(label):
             return "other"
@@ -263,14 +297,15 @@ class RowReader:
             return _clean_title(quoted.group(1))
         runs = re.split(r"([\x00\x01\x02])", text)
         for index in range(0, len(runs), 2):
-            run = TODO_ITEM.sub("", runs[index])
+            # "[[CVPR](url)] [251:fire:] Title": the bracket closing a link and the tags after it are not the title
+            run = re.sub(r"^[\s\])}|:,.]+", "", TODO_ITEM.sub("", runs[index]))
             while ABBREVIATION_TAG.match(run):
                 run = ABBREVIATION_TAG.sub("", run, count=1)
             # A title wrapped onto a new line (`<br>`) goes on when the next line reads as its continuation.
             while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):
                 index += 2
                 run = f"{run} {runs[index]}"
-            title = _clean_title(run)
+            title = _clean_title(LABEL_TAGS.sub("", run))
             if title and re.search(r"[^\W\d_]", title):
                 return title
         return ""
@@ -295,6 +330,20 @@ def _italic_venues(pieces: list[Piece]) -> list[Piece]:
         result.append(piece)
         index += 1
     return result
+
+
+def _closes_text(pieces: list[Piece], index: int) -> bool:
+    """Whether nothing but punctuation, links and line breaks follows the piece at index."""
+    return all(p.kind in ("link", "break") or (p.kind == "text" and not re.search(r"\w", p.text))
+               for p in pieces[index + 1 :])
+
+
+def _in_brackets(pieces: list[Piece], index: int) -> bool:
+    """Whether the piece at index stands inside square brackets of the row's text ("[[FPGA](url)]")."""
+    before = pieces[index - 1] if index > 0 else None
+    after = pieces[index + 1] if index + 1 < len(pieces) else None
+    return (before is not None and before.kind == "text" and before.text.rstrip().endswith("[")
+            and after is not None and after.kind == "text" and after.text.lstrip().startswith("]"))
 
 
 def _opens_with_bold(pieces: list[Piece]) -> bool:

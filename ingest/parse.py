@@ -530,8 +530,8 @@ class _ListParser:
         venues = [(tag, self.vocab.parse_venue(tag)) for tag in tags]
         dated = [tag for tag, venue in venues if venue.kind != "unknown" and venue.year is not None]
         known = [tag for tag, venue in venues if venue.kind != "unknown"]
-        named = [tag for tag in tags if not YEAR.fullmatch(tag)]
-        return (dated or known or named or tags or [""])[0]
+        named = [tag for tag in tags if tag and not YEAR.fullmatch(tag)]
+        return (dated or known or named or [tag for tag in tags if tag] or [""])[0]
 
     def _add_entry(
         self,
@@ -700,7 +700,7 @@ class _ListParser:
         """A bullet that names a paper: `[Title](url) [CVPR 2022] [[Code](url)]`, `Title [Paper](url)`,
         `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
         read = self.read_row(line, cell, default="paper")
-        venue_raw = self._venue_from_tags(read.venue_tags) or self._venue_in_text(cell.text)
+        venue_raw = self._venue_from_tags([*read.venue_tags, self._venue_in_text(cell.text)])
         if venue_raw and read.title_link is None:  # "Title, CVPR 2024: [Paper]": the title ends before its venue
             cut = re.search(r"[,.;:]?\s*" + r"\W*\s*".join(map(re.escape, venue_raw.split())), read.title)
             if cut and cut.start() > 0:

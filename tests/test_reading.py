@@ -240,3 +240,29 @@ def test_a_venues_readings_are_the_readers_own_not_words_of_its_note(vocab: Voca
     assert from_dict(Venue, to_json(decorated)) == decorated  # a build keeps them
     under_review = vocab.parse_venue("read and under review 2023")
     assert under_review.note == "read and under review" and under_review.readings == ()
+
+
+def test_tags_around_a_title_written_as_text_are_not_part_of_it(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "citations_and_tags.md"))
+    assert (rows[5].title, rows[5].venue.family, rows[5].arxiv_id) == (
+        "BiBench: Benchmarking Network Binarization", "ICML", "2301.11233")  # a venue labels the paper's link
+    assert (rows[6].title, rows[6].venue.family, rows[6].arxiv_id) == (
+        "FINN: A Framework for Binarized Inference", "FPGA", "1612.07119")  # "[[FPGA](url)]" is a tag
+    assert rows[7].title == "Deep Learning with Low Precision" and rows[7].code_links
+    assert rows[22].title == "Federated Knowledge Graphs Embedding"  # "**`kg.`**" labels it
+
+
+def test_citation_styles_name_their_venue_after_the_title(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "citations_and_tags.md"))
+    assert (rows[11].venue.family, rows[11].year) == ("ACM TIST", 2020)  # after the authors in italics
+    assert rows[12].venue.family == "TACL"
+    assert (rows[14].venue.family, rows[14].year) == ("Computational Linguistics", 1993)  # the journal, not COLING
+    assert (rows[15].venue.family, rows[15].year) == ("COLING/ACL", 2006)  # "In *Proceedings of ...*"
+    assert (rows[16].venue.family, rows[16].year) == ("arXiv", 2017)  # its number is no part of the venue
+    assert (rows[22].venue.family, rows[22].year) == ("AAAI", 2021)  # ":mortar_board:" is an emoji
+
+
+def test_data_as_a_topic_and_frameworks_as_software(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "citations_and_tags.md")
+    assert 22 in by_line(parsed) and not parsed.datasets  # "FL on Tabular Data": learning on that data
+    assert "not a section of papers" in warned(parsed, 30)[0]  # "Framework": platforms, not papers

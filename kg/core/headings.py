@@ -28,6 +28,7 @@ NON_PAPER_WORDS = frozenset({
     "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap",
     "code", "codes", "implementation", "implementations", "plan", "plans",
     "announcement", "announcements", "people", "group", "groups", "lab", "labs", "resource", "resources",
+    "framework", "frameworks", "platform", "platforms",
     "post", "posts",
 })
 FILLER_WORDS = frozenset({
@@ -41,6 +42,7 @@ PAPER_WORDS = frozenset({
     "paper", "papers", "survey", "surveys", "review", "reviews", "method", "methods", "work", "works",
     "approach", "approaches", "publication", "publications", "article", "articles", "model", "models",
 })
+TOPIC_WORDS = frozenset({"on", "for", "with", "from", "over", "in", "of"})
 METRIC_WORDS = frozenset({
     "metric", "metrics", "measure", "measures",
 })
@@ -78,7 +80,8 @@ def named_section_kind(title: str) -> SectionKind | None:
     """The kind of rows a heading names, or None when it names none: a topic ("Face Reenactment") leaves
     its rows the kind of the heading above it ("Datasets > Talking heads" holds datasets)."""
     words = heading_words(title)
-    if any(word in DATASET_WORDS for word in words) or words[-1:] == ["data"]:  # "Instruction data"
+    # "Instruction data" lists data; "FL on Tabular Data" is a topic: learning on that data
+    if any(word in DATASET_WORDS for word in words) or (words[-1:] == ["data"] and not TOPIC_WORDS & set(words)):
         return "datasets"
     if any(word in METRIC_WORDS for word in words):
         return "metrics"

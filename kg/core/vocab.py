@@ -24,6 +24,8 @@ from kg.core.model import Concept, Venue, VenueFamily
 VOCAB_FILES = ("venues.toml", "concepts.toml", "datasets.toml")
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 SHORT_YEAR = re.compile(r"['’‘](\d\d)(?!\d)")
+EMOJI_SHORTCODE = re.compile(r":[a-z0-9_+\-]{2,30}:")
+ARXIV_NUMBER = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?(?![\d.])")
 MONTH_AFTER_YEAR = re.compile(r"[./-](?:0[1-9]|1[0-2])(?!\d)")
 """The month a date adds after its year: "arXiv 2023.05", "2022-04"."""
 SLUG_LENGTH = 120
@@ -241,10 +243,12 @@ class Vocabulary:
     def _venue_by_full_name(self, text: str) -> VenueFamily | None:
         """The venue family a full name written otherwise stands for ("Computer Vision and Pattern
         Recognition", as Semantic Scholar writes CVPR's): the one family whose name has the same words once
-        the generic ones are left out, first with its kind words, then without. Only for venue cells: in a
-        query, "affective computing" is a topic, not the journal."""
+        the generic ones are left out, first with its kind words, then without (when three or more words
+        are left). Only for venue cells: in a query, "affective computing" is a topic, not the journal."""
+        without_kind = _name_core(text, False)
+        # two words name a field more than a venue: "Computational Linguistics" (a journal) is not COLING
         return (self._venue_by_core[True].get(_name_core(text, True))
-                or self._venue_by_core[False].get(_name_core(text, False)))
+                or (self._venue_by_core[False].get(without_kind) if len(without_kind.split()) >= 3 else None))
 
     @cached_property
     def _venue_by_core(self) -> dict[bool, dict[str, VenueFamily]]:
@@ -268,7 +272,8 @@ class Vocabulary:
         reading saying so (in the note too). Unknown names are kept as written with kind "unknown"; the caller
         warns about them.
         """
-        text = " ".join(raw.replace("`", " ").split())
+        text = " ".join(EMOJI_SHORTCODE.sub(" ", raw.replace("`", " ")).split())  # "AAAI :mortar_board:"
+        text = " ".join(ARXIV_NUMBER.sub(" ", text).split())  # "arXiv:1703.01619": the id is no part of a venue
         if not text or text.lower() in PLACEHOLDERS:
             return Venue(raw=raw.strip(), family=None, year=None, kind="unknown")
         readings: list[str] = []
@@ -277,6 +282,7 @@ class Vocabulary:
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
             year, rest = century(int(glued.group(2))), glued.group(1)
         rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
+        rest = re.sub(r"^\s*(?:in\s+)?(?:the\s+)?proceedings\s+of\s+(?:the\s+)?", "", rest, flags=re.IGNORECASE)
         if UNDER_REVIEW.search(rest):  # not (yet) published there: no venue, the year stays
             return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=" ".join(rest.split()))
         decoration = " ".join(w for w in rest.split() if w.lower() in VENUE_DECORATIONS)
