@@ -110,10 +110,11 @@ def test_duplicate_bullets_are_found_and_the_fix_removes_one(tmp_path: Path, voc
 
 def test_a_work_given_again_by_its_short_name_at_its_venue_is_a_duplicate(tmp_path: Path, vocab: Vocabulary) -> None:
     report = curate(make("curate_short_names.md", tmp_path, vocab), DATA)
-    drl_vo, soc_nav = report.duplicates  # "GraphNav, ICRA 2021" names another venue and year: not the IROS work
+    drl_vo, soc_nav, tutorials = report.duplicates  # "GraphNav, ICRA 2021": another venue and year, another work
     assert drl_vo.certain and drl_vo.lines == (5, 11) and drl_vo.canonical.line == 5
     assert [(e.kind, e.value) for e in drl_vo.evidence] == [("short_name", "drl vo")]
     assert soc_nav.certain and soc_nav.lines == (7, 13)  # the name set in brackets before the title
+    assert not tutorials.certain and tutorials.lines == (17, 18)  # a title of three words, two years: maybe two
     # a repeat needs no link of its own when its first appearance links the paper; DRL-VO links only code
     missing = [d.line for d in report.defects if d.kind == "missing_paper_link"]
     assert missing == [5, 11, 12]

@@ -228,10 +228,13 @@ def _tells_apart(a: str, b: str) -> bool:
 def _same_work(a: Entry, b: Entry, kind: str, thresholds: Thresholds) -> bool:
     """Whether a shared id or title may make two rows certainly one work. An id shared by rows whose
     titles disagree is a link copied from another row; one title at two peer-reviewed venues of different
-    families is two works (a survey and a course, a paper and its journal version)."""
+    families is two works (a survey and a course, a paper and its journal version), and so is a title of
+    a few words in two different years."""
     if kind == "normalised_title":
         families = {e.venue.family for e in (a, b) if e.venue.kind not in ("preprint", "unknown")}
-        return len(families) < 2
+        # a title of a few words ("Neural Machine Translation") is shared by works: two years tell them apart
+        short = len(a.title.split()) <= MAX_NAME_WORDS and a.year and b.year and a.year != b.year
+        return len(families) < 2 and not short
     if not (a.title and b.title):
         return True
     names = [_method_name(e.title) for e in (a, b)]
