@@ -302,6 +302,7 @@ class Vocabulary:
         if publisher and not self.venue_family(rest) and self.venue_family(publisher.group(1)):
             rest = publisher.group(1)  # "IEEE TPAMI": the publisher's name before the venue's
         family = (self.venue_family(full_name) or self.venue_family(rest) or self._venue_by_full_name(full_name)
+                  or (self.venue_family(rest.split()[0]) if workshop else None)  # "CVPR 2020 workshops on AI"
                   or self._misspelt_venue(rest, readings))
         note, read = _note(decoration, readings), tuple(readings)
         if family is not None and workshop and family.kind != "workshop":
