@@ -28,7 +28,7 @@ NON_PAPER_WORDS = frozenset({
     "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap",
     "code", "codes", "implementation", "implementations", "plan", "plans",
     "announcement", "announcements", "people", "group", "groups", "lab", "labs", "resource", "resources",
-    "framework", "frameworks", "platform", "platforms",
+    "framework", "frameworks", "platform", "platforms", "doc", "docs", "documentation",
     "post", "posts",
 })
 FILLER_WORDS = frozenset({

@@ -56,6 +56,10 @@ FETCHED_TITLE_MATCH = 75.0
 MIN_SLUG_WORDS = 4
 CVF_SLUG = re.compile(r"^[^_]+_(?P<title>.+)_[A-Za-z]+_\d{4}_paper$")
 CVF_VENUE = re.compile(r"/content[/_](?P<family>[A-Za-z]+?)_?(?P<year>\d{4})(?P<workshop>W?)/")
+CODE_SITES = frozenset({"github.com", "gitlab.com", "worksheets.codalab.org"})
+"""Sites whose every page leads to code: an owner's page on a code host (its repositories), CodaLab
+worksheets (runnable code bundles)."""
+TITLE_FILLER = frozenset({"a", "an", "the", "of", "for", "and", "with", "on", "in", "to", "via", "by"})
 NOISE = (
     (re.compile(r"^\s*([^\s:]+)\s*:\s*\1\s*:", re.IGNORECASE), "repeated prefix"),
     # Not before a colon: published titles write "MobileVLM : A Fast ..." (judged on the corpus lists).
@@ -123,7 +127,7 @@ def find_defects(
         found += [
             Defect(entry.file, entry.line, "code_link_not_code", f"code column links {link.url} ({_what(link)})")
             for link in entry.links_in("code")
-            if link.kind not in CODE_HOSTS
+            if link.kind not in CODE_HOSTS and _host(link.url) not in CODE_SITES
         ]
         if "malformed_markdown" in entry.flags:
             row = table_row(lines, entry.line)
@@ -187,6 +191,9 @@ def link_matches_title(url: str, title: str) -> bool | None:
     name, colon, _ = title.partition(":")
     if colon and set(normalise_text(name).split()) <= set(words.split()):  # ".../19-BMVC-MS-GAN-Mao.pdf"
         return True
+    initials = "".join(word[0] for word in normalise_text(title).split() if word not in TITLE_FILLER)
+    if len(initials) >= 3 and initials in words.split():  # "Neural Machine Translation": ".../Luong-NMT-v4.pdf"
+        return True
     return fuzz.token_set_ratio(words, normalise_text(title)) >= SLUG_MATCH
 
 
@@ -219,6 +226,10 @@ def _paper_links(entry: Entry) -> tuple[Link, ...]:
     return tuple(link for link in entry.links
                  if (link.column in ("title", "paper", "links") and link.kind not in CODE_HOSTS)
                  or link.kind in PAPER_KINDS or is_pdf(link.url))
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _what(link: Link) -> str:
@@ -265,7 +276,11 @@ def _title_source(entry: Entry, lines: Sequence[str]) -> str:
         return entry.title
     cell = row.cells[row.cells_of("title")[0]]
     link = re.fullmatch(r"\[(?P<label>[^\[\]]*)\]\([^()]*\)", cell)
-    return (link.group("label") if link else cell).strip().strip("[]")
+    source = (link.group("label") if link else cell).strip().strip("[]")
+    # the title's own words as written, not what follows it in the cell ("Title  **`kg.`**": a tag)
+    words = entry.title.split()
+    written = re.search(r"\s+".join(map(re.escape, words)), source) if words else None
+    return written.group(0) if written and not source[written.end():].startswith(tuple(",;:-")) else source
 
 
 def _placeholder_is_convention(entries: Sequence[Entry], lines: Sequence[str]) -> bool:
