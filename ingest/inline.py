@@ -58,6 +58,8 @@ POINTER_WORDS = frozenset({"link", "links", "here", "url"})
 MAX_GENERIC_WORDS = 4
 
 BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
+# What a citation writes between a title and its venue: "Title, in *KDD* 2024." (the venue is a tag by now).
+CITED_IN = re.compile(r",\s*(?:published\s+|appeared\s+)?(?:in|at)[\s.,;:]*$", re.IGNORECASE)
 # Tags of one token that close a title written as text: "Title [bnn] [hardware]".
 LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
@@ -305,7 +307,7 @@ class RowReader:
             while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):
                 index += 2
                 run = f"{run} {runs[index]}"
-            title = _clean_title(LABEL_TAGS.sub("", run))
+            title = _clean_title(CITED_IN.sub("", LABEL_TAGS.sub("", run)))
             if title and re.search(r"[^\W\d_]", title):
                 return title
         return ""

@@ -40,12 +40,14 @@ from kg.core.model import (
     Section,
 )
 from kg.core.rows import PLACEHOLDER_LABEL, split_row, table_roles
-from kg.core.vocab import PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
+from kg.core.vocab import ARXIV_NUMBER, PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""})
 
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
+NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures?|keynotes?)\b", re.IGNORECASE)
+"""Words that make a venue the occasion of something other than a paper: "ACL 2016 Tutorial"."""
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 # Bold paragraphs used as headings sit below every real heading level.
 PSEUDO_HEADING_LEVEL = 7
@@ -61,6 +63,7 @@ FORMATTING_TAG = re.compile(r"</?(?:b|i|em|strong|sup|sub|span|font|u|s|del|code
                             re.IGNORECASE)
 ENUMERATION = re.compile(r"(?:^|(?<=\s))\w\)")
 HTML_TAG = re.compile(r"<[^<>]+>")
+HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
 DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
@@ -177,6 +180,8 @@ class _ListParser:
         self.warnings: list[ParseWarning] = []
         self.section_counts: dict[int, int] = {}
         self.sections: list[tuple[str, int, int]] = []
+        self.title_line = 0
+        """The line of the list's title: its first heading, when of level 1."""
 
     # -- driver -----------------------------------------------------------------------------
 
@@ -219,11 +224,23 @@ class _ListParser:
 
     def _html_block(self, token: Token) -> None:
         """Markdown inside an HTML block (`<details><summary>..</summary>` followed by a list) is read as
-        markdown: tags are taken off the lines that open with one and the rest parsed in place. Comments
-        stay unread."""
+        markdown: tags are taken off the lines that open with one and the rest parsed in place. A heading
+        tag (`<h2>..</h2>`) is a heading. Comments stay unread."""
         start, end = token.map or (0, 0)
         if token.content.lstrip().startswith("<!--"):
             return
+        first = start
+        for index in range(start, end):
+            heading = HTML_HEADING.match(self.lines[index])
+            if heading:  # `<h3 id="general">🧩 Analysis In General</h3>`: a heading written in HTML
+                self._html_lines(first, index)
+                self._push_heading(int(heading.group(1)), " ".join(HTML_TAG.sub("", heading.group(2)).split()),
+                                   index + 1)
+                first = index + 1
+        self._html_lines(first, end)
+
+    def _html_lines(self, start: int, end: int) -> None:
+        """Lines start..end of an HTML block, without their tags, parsed as markdown in place."""
         lines = [HTML_TAG.sub("", line) if line.lstrip().startswith("<") else line for line in self.lines[start:end]]
         if not any(line.strip() for line in lines):
             return
@@ -250,6 +267,8 @@ class _ListParser:
         self._push_heading(int(token.tag[1:]), title, token.map[0] + 1 if token.map else 0)
 
     def _push_heading(self, level: int, title: str, line: int) -> None:
+        if not self.sections and level == 1:
+            self.title_line = line
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, title, line))
@@ -259,8 +278,10 @@ class _ListParser:
     def kind_heading(self) -> str | None:
         """The innermost heading that names a kind of rows; a year heading and a topic heading name none,
         and bold text used as a heading gives a year or a category, never a kind."""
-        for level, title, _ in reversed(self.headings):
-            if heading_year(title) is None and level != PSEUDO_HEADING_LEVEL and named_section_kind(title):
+        for level, title, line in reversed(self.headings):
+            # the list's title names the whole list ("Awesome X: Papers, Codes and Datasets"), no section
+            if (heading_year(title) is None and level != PSEUDO_HEADING_LEVEL and line != self.title_line
+                    and named_section_kind(title)):
                 return title
         return None
 
@@ -494,8 +515,12 @@ class _ListParser:
                 links += self.make_links(line, cell, role)
             else:
                 links += self.make_links(line, cell, "other")
+        # A paper link labelled with its venue beside a title column: "| **UNI** | ... | [Nature Medicine](url) |"
+        named = [r for r in paper_titles if title.title and r.title and self._venue_label(r.title)]
+        title.venue_tags += [part.strip() for r in named for part in r.title.split(" / ")]
         # A short title column ("Model": "SadTalker") beside a paper link written with the full title.
-        longer = next((r for r in paper_titles if len(r.title.split()) > max(2, len(title.title.split()))), None)
+        longer = next((r for r in paper_titles if r not in named
+                       and len(r.title.split()) > max(2, len(title.title.split()))), None)
         if longer is not None and len(title.title.split()) <= 2:
             title = RowText(title=longer.title, venue_tags=title.venue_tags + longer.venue_tags)
         if not venue_raw:
@@ -508,6 +533,17 @@ class _ListParser:
             self.warn(line, f"table row not read as a paper: {venue.raw!r} is no venue and no link is to a paper")
             return
         self._add_entry(line, raw, title.title, venue_raw, year_cell, links, keywords, datasets, flags)
+
+    def _venue_label(self, label: str) -> bool:
+        """Whether a link's label names where the paper appeared rather than the paper: each part (split
+        at " / ") reads as a venue, gives a year or an arXiv number ("ML4H 2023 / arXiv:2307.15189"), or is
+        a short capitalised name ("Nature Medicine", "Nat. Biomed. Eng.")."""
+        def venue_like(part: str) -> bool:
+            words = part.split()
+            return bool(words) and (bool(self.reader.venue_tag(part)) or bool(YEAR.search(part))
+                                    or bool(ARXIV_NUMBER.search(part))
+                                    or (len(words) <= 3 and all(w[:1].isupper() for w in words)))
+        return all(venue_like(part.strip()) for part in label.split(" / "))
 
     def read_row(self, line: int, cell: Cell, default: LinkColumn) -> RowText:
         """The RowText of a cell or bullet, with links that are not web addresses warned about."""
@@ -523,15 +559,16 @@ class _ListParser:
                 if href.lower().startswith(("http://", "https://"))]
 
     def _venue_from_tags(self, tags: list[str]) -> str:
-        """The venue a row's tags name: the first the vocabulary knows with a year, else the first it knows
-        ("[arxiv](url) ... (ICLR 2016)": a link label naming a host says less than a venue and its year),
-        else the first that is more than a year ("**[2025]** Title. [PDF](..). *ACM CSUR*."), else the
-        first tag."""
+        """The venue a row's tags name: the first the vocabulary knows with a year, else the first with a
+        year ("[ML4H 2023 / arXiv:2307.15189](url)"), else the first it knows ("[arxiv](url) ... (ICLR 2016)":
+        a link label naming a host says less than a venue and its year), else the first that is more than a
+        year ("**[2025]** Title. [PDF](..). *ACM CSUR*."), else the first tag."""
         venues = [(tag, self.vocab.parse_venue(tag)) for tag in tags]
         dated = [tag for tag, venue in venues if venue.kind != "unknown" and venue.year is not None]
+        dated_unknown = [tag for tag, venue in venues if venue.family and venue.year is not None]
         known = [tag for tag, venue in venues if venue.kind != "unknown"]
         named = [tag for tag in tags if tag and not YEAR.fullmatch(tag)]
-        return (dated or known or named or [tag for tag in tags if tag] or [""])[0]
+        return (dated or dated_unknown or known or named or [tag for tag in tags if tag] or [""])[0]
 
     def _add_entry(
         self,
@@ -618,6 +655,20 @@ class _ListParser:
 
     # -- bullet lists -----------------------------------------------------------------------
 
+    @staticmethod
+    def _item_text(tokens: list[Token], start: int) -> str:
+        """The inline text of a list item's own paragraphs, one line each: an item may give its title in
+        one paragraph and its authors and links in the next ("1. **Title.** `ACL 2023`", a blank line,
+        then "    *Authors.* [[Paper](..)]"); a list nested in it is its own item."""
+        level = tokens[start].level
+        texts = []
+        for token in tokens[start + 1 :]:
+            if token.type == "list_item_close" and token.level == level:
+                break
+            if token.type == "inline" and token.level == level + 2:
+                texts.append(token.content)
+        return "  \n".join(texts)  # a hard line break between paragraphs
+
     def _list_item(self, tokens: list[Token], start: int) -> None:
         """A bullet: a dataset or metric in such a section, a paper when it reads as one; any other
         bullet is warned about, except the list's table of contents."""
@@ -632,7 +683,7 @@ class _ListParser:
         if inline is None:
             self.warn(line, "list item with no text of its own; not read")
             return
-        cell = self.parse_inline(inline.content)
+        cell = self.parse_inline(self._item_text(tokens, start))
         if cell.links and all(href.startswith("#") for _, href in cell.links):
             return  # the list's table of contents: navigation, not a row
         if _is_bold_heading(cell):
@@ -649,7 +700,7 @@ class _ListParser:
         if kind == "metrics":
             self._add_metric(line, raw, cell.text, "", self.make_links(line, cell, "paper"))
             return
-        if kind != "papers":
+        if kind != "papers" and not (kind == "other" and self._cites_a_paper(line, cell)):
             self.warn(line, f"list item under {self.section!r}, not a section of papers; not read")
             return
         self._paper_bullet(line, raw, cell)
@@ -665,7 +716,7 @@ class _ListParser:
         if _is_bold_heading(cell):
             self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
             return
-        if self.section_kind != "papers":
+        if self.section_kind != "papers" and not (self.section_kind == "other" and self._cites_a_paper(line, cell)):
             return
         first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
         after_first = cell.pieces[cell.pieces.index(first) + 1 :] if first is not None else []
@@ -676,6 +727,17 @@ class _ListParser:
         )
         if opens_with_title:
             self._paper_bullet(line, self.lines[line - 1], cell)
+
+    def _cites_a_paper(self, line: int, cell: Cell) -> bool:
+        """Whether a row under a heading of non-papers still cites a paper: it links the paper itself and
+        names a venue the vocabulary knows, not as a tutorial, course or talk ("Tutorials" holding an
+        arXiv tutorial paper, "Toolkits" holding demo papers, "Related Resources" a journal report)."""
+        read = self.read_row(line, cell, default="paper")
+        venue_raw = self._venue_from_tags([*read.venue_tags, self._venue_in_text(cell.text)])
+        if (self.vocab.parse_venue(venue_raw).kind == "unknown"
+                or any(NOT_A_PAPER_VENUE.search(tag) for tag in [*read.venue_tags, venue_raw])):
+            return False
+        return any(link.kind in PAPER_KINDS or is_pdf(link.url) for link in self._links_of(read))
 
     def _venue_in_text(self, text: str) -> str:
         """A venue named in running text before a year ("... Chai, Joyce NeurIPS 2023."): up to three

@@ -113,6 +113,9 @@ def test_venue_cells_are_normalised_to_family_year_and_kind(vocab, cell, family,
         ("https://github.com/Winfredy/SadTalker", "code", "github", None),
         ("https://github.com", "code", "other", None),
         ("https://huggingface.co/spaces/CVPR/ml-talking-face", "code", "huggingface", None),
+        ("https://huggingface.co/paige-ai/Virchow2", "code", "huggingface", None),  # a model's weights
+        ("https://huggingface.co/datasets/someone/talking-faces", "code", "other", None),
+        ("https://huggingface.co/papers/2301.03786", "code", "other", None),  # a paper page, no repository
         ("https://sadtalker.github.io/", "project", "project", None),
         ("https://yuegao.me/PECHead/", "project", "project", None),
         ("https://yuegao.me/PECHead/", "paper", "other", None),

@@ -273,3 +273,28 @@ def test_venue_cells_other_lists_write(vocab: Vocabulary) -> None:
     assert vocab.parse_venue("CVPR 2020 workshops on AI for Content Creation").family == "CVPRW"
     corr = vocab.parse_venue("CoRR 2019")
     assert (corr.family, corr.kind, corr.readings) == ("arXiv", "preprint", ())  # arXiv's own name, no typo
+
+
+def test_html_headings_titles_and_items_of_several_paragraphs(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "html_headings_and_items.md")
+    rows = by_line(parsed)
+    # the list's <h1> title names "Datasets" but no section: its rows are papers
+    assert (rows[5].title, rows[5].venue.family) == ("Foundation Models for Time Series Analysis: A Tutorial", "KDD")
+    assert "not a section of papers" in warned(parsed, 9)[0]  # "<h2>... Toolkits</h2>": software
+    assert rows[15].arxiv_id == "2212.09597" and rows[15].code_links  # links in the item's second paragraph
+    assert (rows[15].venue.family, rows[15].year) == ("Findings of ACL", 2023)  # "(todo)" is a note
+    assert rows[19].venue.family == "NeurIPSW"  # "ICBINB NeurIPS Workshop": a workshop at NeurIPS
+
+
+def test_a_paper_link_labelled_with_its_venue_beside_a_title_column(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "html_headings_and_items.md"))
+    assert (rows[27].title, rows[27].venue.family, rows[27].code_links[0].kind) == ("Virchow2", "arXiv", "huggingface")
+    assert (rows[28].title, rows[28].venue.family) == ("CheXzero", "Nat Biomed Eng")
+    assert (rows[29].title, rows[29].venue.family, rows[29].year) == ("Med-Flamingo", "ML4H", 2023)
+
+
+def test_a_row_under_a_heading_of_non_papers_that_cites_a_paper_is_one(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "html_headings_and_items.md")
+    rows = by_line(parsed)
+    assert rows[33].arxiv_id == "1703.01619"  # under "Tutorials", a paper at a venue, linked
+    assert 34 not in rows and "not a section of papers" in warned(parsed, 34)[0]  # the slides of a tutorial

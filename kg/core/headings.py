@@ -31,6 +31,16 @@ NON_PAPER_WORDS = frozenset({
     "framework", "frameworks", "platform", "platforms", "doc", "docs", "documentation",
     "post", "posts",
 })
+# Non-paper words that name what a heading holds when they end its noun phrase ("Time-series Analysis
+# Toolkits", "Federated Learning Framework", "Team and People"); unlike "table" or "history" in "Year-first
+# Table" or "History of X", which describe a layout or a topic.
+KIND_NOUNS = frozenset({
+    "tool", "tools", "toolkit", "toolkits", "toolbox", "toolboxes", "library", "libraries", "software",
+    "framework", "frameworks", "platform", "platforms", "resource", "resources", "implementation",
+    "implementations", "tutorial", "tutorials", "course", "courses", "lecture", "lectures", "talk", "talks",
+    "blog", "blogs", "post", "posts", "news", "update", "updates", "people", "lab", "labs", "contributors",
+    "podcast", "podcasts", "slides", "docs", "documentation",
+})
 FILLER_WORDS = frozenset({
     "and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our",
     "we", "latest", "recent",
@@ -90,7 +100,17 @@ def named_section_kind(title: str) -> SectionKind | None:
         return "other"
     if any(word in PAPER_WORDS for word in words):
         return "papers"
-    return None
+    # the noun a heading is about comes last, before any "of"/"for" phrase: "Time-series Analysis Toolkits"
+    bare = heading_words(re.sub(r"\([^()]*\)", " ", title))  # "Private Graph Networks (todo)": a note
+    head = next((word for word in reversed(_before_topic(bare)) if word not in FILLER_WORDS and not word.isdigit()),
+                None)
+    return "other" if head in KIND_NOUNS else None
+
+
+def _before_topic(words: list[str]) -> list[str]:
+    """The words before the first that opens a topic phrase ("Tools for Face Reenactment" -> ["tools"])."""
+    cut = next((i for i, word in enumerate(words) if word in TOPIC_WORDS), len(words))
+    return words[:cut]
 
 
 def names_papers(title: str) -> bool:

@@ -29,6 +29,9 @@ HOST_KINDS: tuple[tuple[str, LinkKind], ...] = (
         "diglib.eg.org", "dblp.org", "paperswithcode.com",
     )),
 )
+HUGGING_FACE_PAGES = frozenset({"datasets", "papers", "docs", "blog", "learn", "collections", "models", "spaces",
+                                "organizations", "settings", "tasks", "pricing"})
+"""First path segments of Hugging Face pages that are no model repository."""
 
 
 def arxiv_id(url: str) -> str | None:
@@ -54,7 +57,7 @@ def classify(url: str, column: LinkColumn) -> LinkKind:
         return "arxiv"
     for suffix, kind in HOST_KINDS:
         if host == suffix or host.endswith("." + suffix):
-            if kind == "huggingface" and not parts.path.startswith("/spaces/"):
+            if kind == "huggingface" and not _hugging_face_repository(parts.path):
                 return "other"
             return kind
     if host == "github.com":
@@ -63,6 +66,15 @@ def classify(url: str, column: LinkColumn) -> LinkKind:
     if host.endswith("github.io") or column == "project":
         return "project"
     return "other"
+
+
+def _hugging_face_repository(path: str) -> bool:
+    """Whether a Hugging Face path is a repository of code or weights: a space (/spaces/owner/name) or a
+    model (/owner/name); not a dataset, a paper page, the docs or a blog."""
+    segments = [s for s in path.split("/") if s]
+    if segments[:1] == ["spaces"]:
+        return len(segments) >= 3
+    return len(segments) >= 2 and segments[0] not in HUGGING_FACE_PAGES
 
 
 def make_link(url: str, label: str, column: LinkColumn) -> Link:

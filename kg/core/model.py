@@ -92,7 +92,8 @@ class CodeRepo:
             return None
         path = link.url.lower().split("://", 1)[-1].removeprefix("www.").split("?")[0].split("#")[0]
         segments = [s for s in path.split("/") if s]
-        depth = 3 if link.kind != "huggingface" else 4  # host/owner/repo, huggingface.co/spaces/owner/name
+        # host/owner/repo; huggingface.co/spaces/owner/name for a space
+        depth = 4 if link.kind == "huggingface" and segments[1:2] == ["spaces"] else 3
         ident = "/".join(segments[:depth]).removesuffix(".git")
         return cls(id=ident, url=link.url, host=link.kind)
 

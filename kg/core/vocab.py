@@ -288,6 +288,9 @@ class Vocabulary:
         decoration = " ".join(w for w in rest.split() if w.lower() in VENUE_DECORATIONS)
         if decoration:
             rest = " ".join(w for w in rest.split() if w.lower() not in VENUE_DECORATIONS)
+        # "ACL 2023 Findings", "Findings of EMNLP 2020": the Findings volume of that conference
+        findings = re.search(r"\bfindings\b", rest, re.IGNORECASE) is not None
+        rest = re.sub(r"\bfindings(?:\s+of(?:\s+the)?)?\b", " ", rest, flags=re.IGNORECASE)
         workshop = re.search(r"\bworkshops?\b", rest, re.IGNORECASE) is not None
         full_name = re.sub(r"\bworkshops?\b", " ", rest, flags=re.IGNORECASE).strip(" -/")
         rest = re.sub(r"\b(workshops?|conference|proceedings|main|track)\b", " ", rest, flags=re.IGNORECASE)
@@ -302,9 +305,12 @@ class Vocabulary:
         if publisher and not self.venue_family(rest) and self.venue_family(publisher.group(1)):
             rest = publisher.group(1)  # "IEEE TPAMI": the publisher's name before the venue's
         family = (self.venue_family(full_name) or self.venue_family(rest) or self._venue_by_full_name(full_name)
-                  or (self.venue_family(rest.split()[0]) if workshop else None)  # "CVPR 2020 workshops on AI"
+                  or (self._named_in(rest) if workshop or findings else None)  # "CVPR 2020 workshops on AI"
                   or self._misspelt_venue(rest, readings))
         note, read = _note(decoration, readings), tuple(readings)
+        if family is not None and findings:
+            return Venue(raw=raw.strip(), family=f"Findings of {family.id}", year=year, kind="conference",
+                         name=f"Findings of {family.name}", note=note, readings=read)
         if family is not None and workshop and family.kind != "workshop":
             family = self.venue_family(family.id + "W") or self.venue_family(family.id + "workshop")
             if family is None:
@@ -319,6 +325,10 @@ class Vocabulary:
                          kind=kinds[0] if len(kinds) == 1 else "unknown", note=note, readings=read)
         return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name, note=note,
                      readings=read)
+
+    def _named_in(self, text: str) -> VenueFamily | None:
+        """The first known venue one word of text names ("ICBINB NeurIPS" -> NeurIPS)."""
+        return next((family for word in text.split() if (family := self.venue_family(word))), None)
 
     def _misspelt_venue(self, name: str, readings: list[str]) -> VenueFamily | None:
         """The known venue a word of four or more letters misspells ("Arix", "Interspech"). Acronyms in
