@@ -65,7 +65,7 @@ LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
 MAX_ITALIC_VENUE_WORDS = 6
-NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s)")
+NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s|\()")  # "**CLIP** — ...", "**GatorTron** (90B words)"
 CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
     "towards", "toward",
