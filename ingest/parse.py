@@ -24,7 +24,7 @@ from markdown_it.token import Token
 from ingest.inline import Piece, RowReader, RowText, year_of
 from kg.core import settings
 from kg.core.errors import UserError
-from kg.core.headings import heading_year, named_section_kind, names_papers, section_kind
+from kg.core.headings import heading_words, heading_year, named_section_kind, names_papers, section_kind
 from kg.core.links import BARE_URL, is_pdf, make_link
 from kg.core.model import (
     CODE_HOSTS,
@@ -46,6 +46,9 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
+MAX_VENUE_HEADING_WORDS = 4
+NAME_BEFORE_TITLE = re.compile(r"\s*[\w.+\-]+(?:\s[\w.+\-]+){0,3}\s*[:,]\s*")
+"""A method's name set before its linked title in a paragraph: "Blur integrated gradient: "."""
 NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures?|keynotes?)\b", re.IGNORECASE)
 """Words that make a venue the occasion of something other than a paper: "ACL 2016 Tutorial"."""
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
@@ -263,8 +266,20 @@ class _ListParser:
     # -- headings ---------------------------------------------------------------------------
 
     def _heading(self, token: Token, inline: Token) -> None:
-        title = self.parse_inline(inline.content).text or inline.content.strip()
-        self._push_heading(int(token.tag[1:]), title, token.map[0] + 1 if token.map else 0)
+        cell = self.parse_inline(inline.content)
+        line = token.map[0] + 1 if token.map else 0
+        if self.section_kind == "papers" and self._names_a_paper(line, cell):
+            # "##### • Self6D: Self-Supervised ... [\[PDF\]](url)": a heading line written for each paper
+            self._paper_bullet(line, self.lines[line - 1], cell)
+            return
+        self._push_heading(int(token.tag[1:]), cell.text or inline.content.strip(), line)
+
+    def _names_a_paper(self, line: int, cell: Cell) -> bool:
+        """Whether a heading is a paper's row: it links the paper itself (arXiv, a publisher, a PDF) beside
+        a title of more than three words ("#### [ROS navigation stack](...pdf)" names a group)."""
+        read = self.read_row(line, cell, default="paper")
+        return (len(read.title.split()) > MIN_BULLET_TITLE_WORDS
+                and any(link.kind in PAPER_KINDS or is_pdf(link.url) for link in self._links_of(read)))
 
     def _push_heading(self, level: int, title: str, line: int) -> None:
         if not self.sections and level == 1:
@@ -312,6 +327,14 @@ class _ListParser:
             if year is not None:
                 return year
         return None
+
+    def heading_venue(self) -> str:
+        """The venue the innermost heading of a few words names, when the vocabulary knows it ("### 2020
+        ECCV", "## CVPR 2023"): lists grouped by venue give it there, not in each row."""
+        for _, title, _ in reversed(self.headings):
+            if len(heading_words(title)) <= MAX_VENUE_HEADING_WORDS and self.vocab.parse_venue(title).kind != "unknown":
+                return title
+        return ""
 
     def category(self) -> str | None:
         """The innermost heading below the top level that is a topic rather than a year."""
@@ -434,11 +457,16 @@ class _ListParser:
         rows = [t.map for t in tokens[start:end] if t.type == "tr_open" and t.map]
         if not rows:
             return end
-        roles = table_roles(split_row(self.lines[rows[0][0]]))
+        header = split_row(self.lines[rows[0][0]])
+        roles = table_roles(header)
         kind = self.section_kind
         if kind == "other":
             for row_map in rows[1:]:
                 self.warn(row_map[0] + 1, f"table row under {self.section!r}, not a section of papers; not read")
+            return end
+        if any(heading_words(cell)[:1] == ["rank"] for cell in header):  # | Rank | Model | Params | HumanEval |
+            for row_map in rows[1:]:
+                self.warn(row_map[0] + 1, "table row not read as a paper: the table ranks models (a leaderboard)")
             return end
         if "metric" in roles or (kind == "metrics" and "title" not in roles):
             handler = self._metric_row
@@ -586,6 +614,8 @@ class _ListParser:
             flags.append("missing_title")
             self.warn(line, "row has no title")
         venue = self.vocab.parse_venue(venue_raw)
+        if venue.family is None and (heading := self.heading_venue()):
+            venue = self.vocab.parse_venue(heading)
         if venue.kind == "unknown" and venue.family:
             flags.append("unknown_venue")
             self.warn(line, f"unknown venue {venue.raw!r} kept as written")
@@ -724,6 +754,9 @@ class _ListParser:
             (first.kind == "text" and first.strong)
             or (first.kind == "link" and not self.reader.is_generic(first.text))
             or (first.kind == "text" and first.emphasis and bool(after_first) and after_first[0].kind == "break")
+            # a method's name, then its linked title: "FullGrad, [Full-Gradient Representation ...](url), NIPS 2019"
+            or (first.kind == "text" and bool(NAME_BEFORE_TITLE.fullmatch(first.text)) and bool(after_first)
+                and after_first[0].kind == "link" and not self.reader.is_generic(after_first[0].text))
         )
         if opens_with_title:
             self._paper_bullet(line, self.lines[line - 1], cell)
