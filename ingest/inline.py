@@ -70,7 +70,7 @@ CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
     "towards", "toward",
 })
-QUOTED = re.compile(r"[\"“]([^\"”]{8,300})[\"”]")
+QUOTED = re.compile(r"[\"“《「]([^\"”》」]{8,300})[\"”》」]")
 TODO_ITEM = re.compile(r"^\s*\[[ xX]\]\s")
 ACRONYM_YEAR = re.compile(
     r"^\s*((?=[A-Za-z&-]{2})[A-Z][A-Za-z&]{0,11}(?:-[A-Z][A-Za-z&]{0,11})?)\W{0,3}(?:(?:19|20)\d\d|['’‘]\d\d)\b")
@@ -204,7 +204,11 @@ class RowReader:
         named = self._venue_after_title(pieces, title_link, bold_title)
         if named:
             row.venue_tags.append(named)
-        if title_link is not None:
+        quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " "))
+        if title_link is not None and len(title_link[0].split()) == 1 and quoted and len(quoted.group(1).split()) >= 3:
+            row.title = _clean_title(quoted.group(1))  # "[LaneNet](url)《Real-Time Lane Detection ...》": a name
+            row.links.insert(0, (title_link[0], title_link[1], "title"))
+        elif title_link is not None:
             row.title = _clean_title(title_link[0])
             row.title_link = title_link
             row.links.insert(0, (title_link[0], title_link[1], "title"))
@@ -411,6 +415,7 @@ def _host_role(href: str) -> LinkColumn | None:
 def _clean_title(text: str) -> str:
     """A title without the punctuation, quotes and stray brackets a row leaves around it."""
     text = " ".join(EMOJI_SHORTCODE.sub("", text.replace("\x00", " ")).split())
+    text = re.sub(r"^\(\s*[^()\s]{1,20}\s*\)\s*(?=\w)", "", text)  # "(SCNN)Spatial As Deep: ...": its short name
     text = re.sub(r"^\W*?(?=[\w\"“'(])", "", text) if text else text
     previous = None
     while previous != text:

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.inline import Piece, RowReader, RowText, year_of
+from ingest.inline import QUOTED, Piece, RowReader, RowText, year_of
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.headings import heading_words, heading_year, named_section_kind, names_papers, section_kind
@@ -47,8 +47,8 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 MAX_VENUE_HEADING_WORDS = 4
-NAME_BEFORE_TITLE = re.compile(r"\s*[\w.+\-]+(?:\s[\w.+\-]+){0,3}\s*[:,]\s*")
-"""A method's name set before its linked title in a paragraph: "Blur integrated gradient: "."""
+NAME_BEFORE_TITLE = re.compile(r"\s*(?:[\w.+\-]+(?:\s[\w.+\-]+){0,3}\s*[:,]|\d{1,3}\s*[、.)])\s*")
+"""A method's name, or a number, set before a paragraph's linked title: "Blur integrated gradient: ", "1、"."""
 NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures?|keynotes?)\b", re.IGNORECASE)
 """Words that make a venue the occasion of something other than a paper: "ACL 2016 Tutorial"."""
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
@@ -764,13 +764,17 @@ class _ListParser:
     def _cites_a_paper(self, line: int, cell: Cell) -> bool:
         """Whether a row under a heading of non-papers still cites a paper: it links the paper itself and
         names a venue the vocabulary knows, not as a tutorial, course or talk ("Tutorials" holding an
-        arXiv tutorial paper, "Toolkits" holding demo papers, "Related Resources" a journal report)."""
+        arXiv tutorial paper, "Toolkits" holding demo papers, "Related Resources" a journal report), or it
+        gives a title in quotes with its arXiv paper."""
         read = self.read_row(line, cell, default="paper")
+        links = self._links_of(read)
+        if QUOTED.search(cell.text) and any(link.arxiv_id for link in links):
+            return True  # a title in quotes and its arXiv paper: "[LaneNet](arxiv)《Real-Time Lane Detection ...》"
         venue_raw = self._venue_from_tags([*read.venue_tags, self._venue_in_text(cell.text)])
         if (self.vocab.parse_venue(venue_raw).kind == "unknown"
                 or any(NOT_A_PAPER_VENUE.search(tag) for tag in [*read.venue_tags, venue_raw])):
             return False
-        return any(link.kind in PAPER_KINDS or is_pdf(link.url) for link in self._links_of(read))
+        return any(link.kind in PAPER_KINDS or is_pdf(link.url) for link in links)
 
     def _venue_in_text(self, text: str) -> str:
         """A venue named in running text before a year ("... Chai, Joyce NeurIPS 2023."): up to three

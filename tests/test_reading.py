@@ -303,9 +303,14 @@ def test_a_row_under_a_heading_of_non_papers_that_cites_a_paper_is_one(vocab: Vo
 def test_papers_written_as_headings_and_named_paragraphs(vocab: Vocabulary) -> None:
     parsed = read(vocab, "headings_as_rows.md")
     rows = by_line(parsed)
-    assert sorted(rows) == [7, 14, 16]  # "#### [ROS navigation stack](...pdf)" names a group, not a paper
+    assert sorted(rows) == [7, 14, 16, 26]  # "#### [ROS navigation stack](...pdf)" names a group, not a paper
     assert (rows[7].title, rows[7].venue.family, rows[7].year) == (
         "Self6D: Self-Supervised Monocular 6D Object Pose Estimation", "ECCV", 2020)  # the venue from "### 2020 ECCV"
     assert rows[14].title == "Full-Gradient Representation for Neural Network Visualization"  # after "FullGrad,"
     assert (rows[16].title, rows[16].venue.family) == ("Attribution in Scale and Space", "CVPR")
     assert "leaderboard" in warned(parsed, 22)[0]
+
+
+def test_a_numbered_paragraph_that_quotes_its_title_beside_its_arxiv_paper(vocab: Vocabulary) -> None:
+    row = by_line(read(vocab, "headings_as_rows.md"))[26]  # under "Blog", but it cites a paper
+    assert (row.title, row.arxiv_id) == ("Real-Time Lane Detection Networks for Autonomous Driving", "1802.05591")
