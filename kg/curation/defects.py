@@ -34,7 +34,7 @@ from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, Me
 from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, PLACEHOLDER_LABEL, TableRow, table_row
 from kg.core.vocab import PLACEHOLDERS, alias_key, normalise_text, title_similarity
 from kg.curation.duplicates import DuplicateGroup
-from kg.curation.venue_dates import VenueMonths, date_conflict
+from kg.curation.venue_dates import VenueMonths, arxiv_month, date_conflict
 
 DEFECT_KINDS = (
     "link_title_mismatch",
@@ -338,7 +338,12 @@ def entry_year_heading(entry: Entry) -> int | None:
 
 
 def _wrong_section(entry: Entry) -> list[Defect]:
+    """A row under a year heading that is not its venue's year, unless it is the year the paper reached
+    arXiv: some lists file papers by arXiv date (judged on a list of lane-detection papers)."""
     section_year = entry_year_heading(entry)
+    posted = arxiv_month(entry.arxiv_id) if entry.arxiv_id else None
+    if posted and posted[0] == section_year:
+        return []
     if section_year and entry.venue.year and section_year != entry.venue.year:
         return [
             Defect(entry.file, entry.line, "wrong_section",
