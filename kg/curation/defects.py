@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from rapidfuzz import fuzz
 
+from ingest.inline import label_role
 from kg.core.headings import heading_year
 from kg.core.links import is_pdf
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
@@ -202,7 +203,8 @@ def _link_title_mismatch(entry: Entry, titles: dict[int, str], fetched_titles: S
         return []
     found = []
     for link in _paper_links(entry):
-        if link_matches_title(link.url, entry.title) is not False:
+        # a web page's path names a project page as often as the paper ("/publication/gradient-based-diff-sampler/")
+        if not (link.kind in PAPER_KINDS or is_pdf(link.url)) or link_matches_title(link.url, entry.title) is not False:
             continue
         words = url_words(link.url)
         others = ((n, fuzz.token_set_ratio(words, normalise_text(t))) for n, t in titles.items() if n != entry.line)
@@ -222,10 +224,11 @@ def _link_title_mismatch(entry: Entry, titles: dict[int, str], fetched_titles: S
 
 def _paper_links(entry: Entry) -> tuple[Link, ...]:
     """Links to the paper itself: title, paper or mixed columns, not code hosts; and a PDF anywhere
-    (a paper's PDF is often kept on its project site or in its repository)."""
+    (a paper's PDF is often kept on its project site or in its repository) unless its label says it is
+    something else ("[Slides]", "[Poster]")."""
     return tuple(link for link in entry.links
                  if (link.column in ("title", "paper", "links") and link.kind not in CODE_HOSTS)
-                 or link.kind in PAPER_KINDS or is_pdf(link.url))
+                 or link.kind in PAPER_KINDS or (is_pdf(link.url) and label_role(link.label) != "project"))
 
 
 def _host(url: str) -> str:
