@@ -145,7 +145,9 @@ def test_an_exported_slice_is_mapped_to_rdf_once_and_served_from_the_cache_after
 
 def test_a_service_that_asks_a_triple_store_loads_a_store_of_its_own_only_for_a_query_run_here(
         searcher: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "store" in vars(Service.of(searcher))  # loaded at start-up, so no query waits for it
+    fresh = Searcher(searcher.build, searcher.vocab, searcher.embedder, searcher.dense, searcher.lexical)
+    assert "store" in vars(Service.of(fresh))  # loaded at start-up, so no query waits for it
+    assert "speller" in vars(fresh)  # and so is the speller
     monkeypatch.setenv("TFKG_SPARQL_ENDPOINT", "http://127.0.0.1:9/query")
     remote = Service.of(searcher)
     assert "store" not in vars(remote)

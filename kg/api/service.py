@@ -90,9 +90,10 @@ class Service:
     @classmethod
     def of(cls, searcher: Searcher) -> Service:
         """The service of a loaded searcher, with the settings of the environment (data folder, base IRI,
-        SPARQL bounds, SPARQL endpoint). The embedding model is loaded now, so no request waits for it, and so
-        is the SPARQL store unless the queries go to a triple store (TFKG_SPARQL_ENDPOINT)."""
+        SPARQL bounds, SPARQL endpoint). The embedding model and the speller are made now, so no request waits
+        for them, and so is the SPARQL store unless the queries go to a triple store (TFKG_SPARQL_ENDPOINT)."""
         searcher.embedder  # noqa: B018 (loads the model once, before two requests could load it at once)
+        searcher.speller  # noqa: B018 (counts the list's words now, so no misspelt query waits for it)
         namer = Namer(base_iri())
         quads = rdf_quads(searcher.build, vocab=searcher.vocab, base=namer.base)
         service = cls(searcher.build, searcher, searcher.vocab, settings.get_path("data_dir"), namer,

@@ -213,7 +213,7 @@ class Searcher:
         """What a query asks for (kg/search/query.py), with "recent" read as the build's RECENT_YEARS
         newest years."""
         intent = understand(query, self.vocab, self.lexical.knows, self._list_venues,
-                            lambda word: self._speller.correct(word),
+                            lambda word: self.speller.correct(word),
                             lambda word: self.lexical.document_share(word) >= SUBJECT_SHARE)
         if intent.recent and intent.years is None and self._newest_year is not None:
             intent = replace(intent, years=(self._newest_year - RECENT_YEARS + 1, self._newest_year))
@@ -225,9 +225,10 @@ class Searcher:
         return list_venue_acronyms({paper.venue.family for paper in self.papers if paper.venue.family}, self.vocab)
 
     @cached_property
-    def _speller(self) -> Speller:
+    def speller(self) -> Speller:
         """Corrections of misspelt query words against the words of the papers' texts, made on the first
-        query that has a word no paper has (at 100,000 papers that takes a few seconds)."""
+        query that has a word no paper has (at 100,000 papers that takes a few seconds; the HTTP service
+        makes it when it starts)."""
         return Speller(Counter(word for paper in self.papers for word in words(paper_text(paper, self.vocab))))
 
     @cached_property
