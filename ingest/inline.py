@@ -144,7 +144,7 @@ class RowReader:
 
     def venue_tag(self, text: str) -> str | None:
         """text itself when it reads as a venue ("CVPR 2022", "ICPR'20", "AAAI 2023 Oral"), else None."""
-        text = text.strip(" *_`")
+        text = text.strip(" *_`[]")
         if not text or len(text) > 60:
             return None
         venue = self.vocab.parse_venue(text)
@@ -179,10 +179,15 @@ class RowReader:
                 if self.venue_tag(label) and not _is_web(piece.href):
                     row.venue_tags.append(label)
                     continue
-                # one word in brackets is a tag, not a title: "[[FPGA](url)] Title", an acronym its venue
+                # one word in brackets is a tag, not a title: "[[FPGA](url)] Title", an acronym its venue; so is
+                # a label in its own brackets, which with a year names the venue: "Title [[ISPRS J., 2020]](url)"
                 tag = _in_brackets(spans, index) and len(label.split()) == 1 and not self.is_generic(label)
                 if tag and ACRONYM.fullmatch(label) and not self.venue_tag(label):
                     row.venue_tags.append(label)
+                if label.startswith("[") and label.endswith("]") and bool(text_parts):
+                    tag = True
+                    if YEAR.search(label) and not self.venue_tag(label):
+                        row.venue_tags.append(" ".join(label.strip("[]").replace(",", " ").split()))
                 # Links in italics are authors; a row that opens in bold has its title there; a link after
                 # the row's first resource link is one more resource ("[Paper](..) [Pretrained](..)").
                 if (title_link is None and not bold_title and not piece.emphasis and not self.is_generic(label)

@@ -47,6 +47,8 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 MAX_VENUE_HEADING_WORDS = 4
+MAX_RESOURCE_LABEL_WORDS = 3
+"""Words of a link label that names a resource ("Python Reference"), not a work."""
 NAME_BEFORE_TITLE = re.compile(r"\s*(?:[\w.+\-]+(?:\s[\w.+\-]+){0,3}\s*[:,]|\d{1,3}\s*[、.)])\s*")
 """A method's name, or a number, set before a paragraph's linked title: "Blur integrated gradient: ", "1、"."""
 NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures?|keynotes?)\b", re.IGNORECASE)
@@ -214,7 +216,7 @@ class _ListParser:
             elif token.type == "table_open":
                 i = self._table(tokens, i)
             elif token.type == "list_item_open":
-                self._list_item(tokens, i)
+                i = self._list_item(tokens, i)
             elif token.type in ("bullet_list_open", "ordered_list_open"):
                 list_depth += 1
             elif token.type in ("bullet_list_close", "ordered_list_close"):
@@ -699,26 +701,53 @@ class _ListParser:
                 texts.append(token.content)
         return "  \n".join(texts)  # a hard line break between paragraphs
 
-    def _list_item(self, tokens: list[Token], start: int) -> None:
+    @staticmethod
+    def _nested_text(tokens: list[Token], start: int) -> tuple[str, int]:
+        """The inline text of the lists nested in a list item, one line each, and the index of the item's
+        list_item_close."""
+        level = tokens[start].level
+        texts = []
+        for index in range(start + 1, len(tokens)):
+            token = tokens[index]
+            if token.type == "list_item_close" and token.level == level:
+                return "  \n".join(texts), index
+            if token.type == "inline" and token.level > level + 2:
+                texts.append(token.content)
+        return "  \n".join(texts), len(tokens) - 1
+
+    def _list_item(self, tokens: list[Token], start: int) -> int:
         """A bullet: a dataset or metric in such a section, a paper when it reads as one; any other
-        bullet is warned about, except the list's table of contents."""
+        bullet is warned about, except the list's table of contents. Returns the index to go on from: a
+        paper whose authors and links sit in sub-items (`- **Title (ICML 2018)**` over `  - [[Paper]](url)`)
+        takes them in."""
         item = tokens[start]
         inline = next(
             (t for t in tokens[start + 1 : start + 4] if t.type == "inline"), None
         )
         if not item.map:
-            return
+            return start
         line = item.map[0] + 1
         raw = self.lines[item.map[0]]
         if inline is None:
             self.warn(line, "list item with no text of its own; not read")
-            return
-        cell = self.parse_inline(self._item_text(tokens, start))
+            return start
+        own = self._item_text(tokens, start)
+        cell = self.parse_inline(own)
         if cell.links and all(href.startswith("#") for _, href in cell.links):
-            return  # the list's table of contents: navigation, not a row
+            return start  # the list's table of contents: navigation, not a row
+        resume = start
+        if not cell.links and YEAR.search(cell.text):  # "**Title (ICML 2018)**" alone, its links below
+            nested, close = self._nested_text(tokens, start)
+            nested_cell = self.parse_inline(nested)
+            labels = [label for label, _ in nested_cell.links]
+            # the sub-items carry resources ("[[Paper]]", "[[Python Reference]]") and authors, not rows of
+            # their own (a title in bold, a long label, a year)
+            if (labels and all(len(label.split()) <= MAX_RESOURCE_LABEL_WORDS for label in labels)
+                    and not any(piece.strong for piece in nested_cell.pieces) and not YEAR.search(nested_cell.text)):
+                cell, resume = self.parse_inline(f"{own}  \n{nested}"), close
         if _is_bold_heading(cell):
             self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
-            return
+            return start
         kind = self.section_kind
         if kind == "datasets" and self._work_among_datasets(" ".join([cell.text, *(label for label, _ in cell.links)])):
             kind = "papers"
@@ -726,14 +755,15 @@ class _ListParser:
             name = re.split(r"[\[(:–—]|\s-\s", cell.text)[0] if cell.text else ""
             name = name or next((label for label, _ in cell.links if label), "")
             self._add_dataset(line, raw, name, self.make_links(line, cell, "dataset"), cell.malformed)
-            return
+            return resume
         if kind == "metrics":
             self._add_metric(line, raw, cell.text, "", self.make_links(line, cell, "paper"))
-            return
+            return resume
         if kind != "papers" and not (kind == "other" and self._cites_a_paper(line, cell)):
             self.warn(line, f"list item under {self.section!r}, not a section of papers; not read")
-            return
+            return resume
         self._paper_bullet(line, raw, cell)
+        return resume
 
     def _paragraph(self, token: Token, inline: Token) -> None:
         """A paragraph that is only bold text is a heading in all but name (`**2.1 Fundamental Papers**`).

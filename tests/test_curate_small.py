@@ -129,6 +129,11 @@ def test_what_renders_right_is_no_defect(tmp_path: Path, vocab: Vocabulary) -> N
     assert [(d.line, d.kind) for d in report.defects] == []
 
 
+def test_one_title_on_many_rows_is_no_duplicate(tmp_path: Path, vocab: Vocabulary) -> None:
+    report = curate(make("curate_repeated_title.md", tmp_path, vocab), DATA)
+    assert report.duplicates == ()  # seven rows named alike: a label read as a title, not one work seven times
+
+
 # -- optional data: embeddings, citations ----------------------------------------------------------
 
 

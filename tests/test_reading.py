@@ -316,3 +316,15 @@ def test_papers_written_as_headings_and_named_paragraphs(vocab: Vocabulary) -> N
 def test_a_numbered_paragraph_that_quotes_its_title_beside_its_arxiv_paper(vocab: Vocabulary) -> None:
     row = by_line(read(vocab, "headings_as_rows.md"))[26]  # under "Blog", but it cites a paper
     assert (row.title, row.arxiv_id) == ("Real-Time Lane Detection Networks for Autonomous Driving", "1802.05591")
+
+
+def test_links_in_sub_items_labels_in_brackets_and_data_as_a_modifier(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "nested_and_bracketed.md")
+    rows = by_line(parsed)
+    assert (rows[5].title, rows[5].venue.family) == ("Learning Graph Representation via Frequent Subgraphs", "SDM")
+    assert rows[5].code_links and rows[5].links[0].column == "paper"  # from its sub-items
+    assert rows[11].venue.family == "CVPR"  # under a bold category, a sub-item with its own year is a row
+    assert (rows[15].title, rows[15].venue.family) == ("Survey on LiDAR Perception in Adverse Weather Conditions", "IV")
+    assert (rows[16].venue.family, rows[16].year) == ("ISPRS Photo and remote sensing", 2020)
+    assert 20 in rows and not parsed.datasets  # "Distilled Dataset Parametrization" is a topic, not data
+    assert rows[26].title == "Gabor frames and deep scattering networks in audio processing"  # "Articles" column

@@ -91,7 +91,7 @@ def named_section_kind(title: str) -> SectionKind | None:
     its rows the kind of the heading above it ("Datasets > Talking heads" holds datasets)."""
     words = heading_words(title)
     # "Instruction data" lists data; "FL on Tabular Data" is a topic: learning on that data
-    if any(word in DATASET_WORDS for word in words) or (words[-1:] == ["data"] and not TOPIC_WORDS & set(words)):
+    if _names_data(title) or (words[-1:] == ["data"] and not TOPIC_WORDS & set(words)):
         return "datasets"
     if any(word in METRIC_WORDS for word in words):
         return "metrics"
@@ -105,6 +105,18 @@ def named_section_kind(title: str) -> SectionKind | None:
     head = next((word for word in reversed(_before_topic(bare)) if word not in FILLER_WORDS and not word.isdigit()),
                 None)
     return "other" if head in KIND_NOUNS else None
+
+
+def _names_data(title: str) -> bool:
+    """Whether a heading names data sets as a noun ("Datasets", "Datasets & Benchmarks", "Video Datasets
+    for ..."), not as a modifier of another noun ("Distilled Dataset Parametrization"): a data set word
+    that ends a phrase (at a comma, "&" or the end) or comes before "and", "for", "of"..."""
+    for phrase in re.split(r"[,&/|;:()]", title):
+        words = heading_words(phrase)
+        if any(word in DATASET_WORDS and (index + 1 == len(words) or words[index + 1] in FILLER_WORDS | TOPIC_WORDS)
+               for index, word in enumerate(words)):
+            return True
+    return False
 
 
 def _before_topic(words: list[str]) -> list[str]:

@@ -47,7 +47,9 @@ HEADER_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dataset", ("dataset",)),
 )
 # Words that make a header the title column, or a data set column, wherever they stand in it.
-TITLE_HEADER_WORDS = frozenset({"title", "work", "works", "method", "methods", "model", "models", "name"})
+TITLE_HEADER_WORDS = frozenset({
+    "title", "work", "works", "method", "methods", "model", "models", "name", "article", "articles",
+})
 DATASET_HEADER_WORDS = frozenset({"benchmark", "benchmarks", "dataset", "datasets"})
 PLACEHOLDER_LABEL = re.compile(r"coming soon|\bsoon\b|\btemp\b|\btbd\b|\btodo\b", re.IGNORECASE)
 

@@ -56,6 +56,9 @@ class Thresholds:
 MAX_NAME_WORDS = 3
 LEADING_NAME = re.compile(r"\s*(?:[-*+]|\d+\.)\s+[(\[]\s*([^()\[\]\s]{2,30})\s*[)\]]\s*\[")
 MAX_SHARERS = 50
+MAX_TITLE_SHARERS = 6
+"""Rows one title may be shared by and still say they are one work (the corpus' largest group of one work
+is 4 rows)."""
 RAREST = 4
 MAX_BLOCK = 2000
 EMBEDDING_BLOCK = 1024
@@ -180,7 +183,9 @@ def _paper_evidence(
                              for e in entries], False),
     )
     for kind, values, strong in shared_values:
-        for (i, j), shared in _sharing(values).items():
+        # one title on many rows is a label read as a title ("No" in a code column), not one work listed often
+        most = MAX_TITLE_SHARERS if kind == "normalised_title" else MAX_SHARERS
+        for (i, j), shared in _sharing(values, most).items():
             value = normalised[i] if kind == "normalised_title" else shared
             certain = strong and _same_work(entries[i], entries[j], kind, thresholds)
             evidence.append(Evidence(kind, (lines[i], lines[j]), value, certain))
@@ -249,16 +254,16 @@ def _method_name(title: str) -> str:
     return normalise_text(head) if colon and 0 < len(head.split()) <= MAX_NAME_WORDS else ""
 
 
-def _sharing(values: list[set[str]]) -> dict[tuple[int, int], str]:
+def _sharing(values: list[set[str]], most: int = MAX_SHARERS) -> dict[tuple[int, int], str]:
     """Index pairs (i < j) whose value sets share a value, with the (first) shared value. A value held by
-    more than MAX_SHARERS rows (the list's own repository, a lab's site) tells no two of them apart."""
+    more than `most` rows (the list's own repository, a lab's site) tells no two of them apart."""
     holders: dict[str, list[int]] = {}
     for index, held in enumerate(values):
         for value in sorted(held):
             holders.setdefault(value, []).append(index)
     pairs: dict[tuple[int, int], str] = {}
     for value, indexes in holders.items():
-        if len(indexes) <= MAX_SHARERS:
+        if len(indexes) <= most:
             for pair in itertools.combinations(indexes, 2):
                 pairs.setdefault(pair, value)
     return pairs
