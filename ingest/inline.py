@@ -79,6 +79,7 @@ ACRONYM = re.compile(r"(?=[A-Z&-]{2})[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)?")
 # A venue written out and dated: "Robotics and Autonomous Systems 2013", "Robotica 2015".
 NAME_AND_YEAR = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|of|and|on|for|in|the|&)){0,11}\s+(?:19|20)\d\d")
 MAX_ACRONYM_VENUE_WORDS = 4
+MAX_VENUE_NOTE_WORDS = 8
 # Where a run of a row's plain text breaks into parts that may each be a venue: sentences, clauses, brackets.
 VENUE_SEPARATORS = re.compile(r"(?<=[.;:,|])\s+|[()\[\]|]|\s[-–—]\s")
 # Words that decorate a venue without changing it ("CVPR 2021 Oral", "ICLR 2025 Spotlight").
@@ -290,6 +291,9 @@ class RowReader:
             tag = self.venue_tag(match.group(1))
             if tag is None and not text[: match.start()].strip() and NAME_AND_YEAR.fullmatch(match.group(1)):
                 tag = match.group(1)  # the row opens with its venue: "(IEEE Intelligent Systems 2023) Title"
+            if (tag is None and not text[match.end() :].strip(TRAILING_PUNCTUATION) and YEAR.search(match.group(1))
+                    and len(match.group(1).split()) <= MAX_VENUE_NOTE_WORDS):
+                tag = match.group(1)  # it closes the title: "Title (Relational Representation Learning, NIPS 2018)"
             if tag is None:
                 return match.group(0)
             tags.append(tag)

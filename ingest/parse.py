@@ -80,6 +80,19 @@ DAY_AND_MONTH = re.compile(rf"[\s,]*(?:\d{{1,2}}\s+{MONTH}|{MONTH}(?:\s+\d{{1,2}
 MIN_BULLET_TITLE_WORDS = 3
 
 
+def _dated(cell: Cell) -> bool:
+    """Whether a row opens with a date ("2023-05", "[2024/12/07]"): news, or a log of papers added."""
+    first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+    return first is not None and first.kind == "text" and bool(NEWS_ITEM.match(first.text))
+
+
+def _links_its_paper(read: RowText, links: list[Link]) -> bool:
+    """Whether a row's title, of four or more words, links the paper itself on arXiv: a paper, whatever the
+    heading above it or the date before it says."""
+    return (read.title_link is not None and len(read.title.split()) > MIN_BULLET_TITLE_WORDS
+            and any(link.column == "title" and link.arxiv_id for link in links))
+
+
 def _is_bold_heading(cell: Cell) -> bool:
     """A paragraph of bold text alone, short enough to be a heading."""
     visible = [p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
@@ -800,6 +813,8 @@ class _ListParser:
         links = self._links_of(read)
         if QUOTED.search(cell.text) and any(link.arxiv_id for link in links):
             return True  # a title in quotes and its arXiv paper: "[LaneNet](arxiv)《Real-Time Lane Detection ...》"
+        if _dated(cell) and _links_its_paper(read, links):
+            return True  # "[2024/12/07] [Video Set Distillation: ...](https://arxiv.org/abs/...)" under "Updates"
         venue_raw = self._venue_from_tags([*read.venue_tags, self._venue_in_text(cell.text)])
         if (self.vocab.parse_venue(venue_raw).kind == "unknown"
                 or any(NOT_A_PAPER_VENUE.search(tag) for tag in [*read.venue_tags, venue_raw])):
@@ -851,8 +866,7 @@ class _ListParser:
         """Why a bullet in a papers section is not a paper, or None when it is one."""
         if read.todo:
             return "a to-do item"
-        first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
-        if first is not None and first.kind == "text" and NEWS_ITEM.match(first.text):
+        if _dated(cell) and not _links_its_paper(read, links):
             return "a dated news item"
         if not read.title:
             return "no title"

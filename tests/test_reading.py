@@ -328,3 +328,13 @@ def test_links_in_sub_items_labels_in_brackets_and_data_as_a_modifier(vocab: Voc
     assert (rows[16].venue.family, rows[16].year) == ("ISPRS Photo and remote sensing", 2020)
     assert 20 in rows and not parsed.datasets  # "Distilled Dataset Parametrization" is a topic, not data
     assert rows[26].title == "Gabor frames and deep scattering networks in audio processing"  # "Articles" column
+
+
+def test_a_dated_row_that_links_its_paper_is_a_paper_and_a_closing_venue_note_leaves_the_title(
+        vocab: Vocabulary) -> None:
+    parsed = read(vocab, "nested_and_bracketed.md")
+    rows = by_line(parsed)
+    assert rows[31].arxiv_id == "2412.00111"  # "[2024/12/07] [Title](arxiv)": a log of papers added, not news
+    assert 32 not in rows and "not a section of papers" in warned(parsed, 32)[0]  # news
+    assert rows[36].title == "A Simple Baseline Algorithm for Graph Classification"
+    assert rows[36].venue.family == "NeurIPS"  # from "(Relational Representation Learning, NIPS 2018)"
