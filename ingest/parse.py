@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.inline import QUOTED, Piece, RowReader, RowText, year_of
+from ingest.inline import QUOTED, Piece, RowReader, RowText, label_role, year_of
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.headings import heading_words, heading_year, named_section_kind, names_papers, section_kind
@@ -172,8 +172,9 @@ def _repair_hrefs(links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], 
     repaired, broken = [], False
     for label, href in links:
         decoded = unquote(href)
-        # Only link syntax inside a destination makes it broken; a space written as %20 does not.
-        if not re.search(r"[\[\]]|\]\(", decoded):
+        # Only link syntax inside a destination makes it broken; a space written as %20, or brackets in a
+        # query ("?_iepl%5Bcontexts%5D=..."), do not.
+        if not re.search(r"\]\(|\[\s*https?:", decoded):
             repaired.append((label, href))
             continue
         broken = True
@@ -819,7 +820,8 @@ class _ListParser:
         if (self.vocab.parse_venue(venue_raw).kind == "unknown"
                 or any(NOT_A_PAPER_VENUE.search(tag) for tag in [*read.venue_tags, venue_raw])):
             return False
-        return any(link.kind in PAPER_KINDS or is_pdf(link.url) for link in links)
+        return any(link.kind in PAPER_KINDS or (is_pdf(link.url) and label_role(link.label) != "project")
+                   for link in links)
 
     def _venue_in_text(self, text: str) -> str:
         """A venue named in running text before a year ("... Chai, Joyce NeurIPS 2023."): up to three

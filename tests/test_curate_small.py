@@ -124,7 +124,8 @@ def test_what_renders_right_is_no_defect(tmp_path: Path, vocab: Vocabulary) -> N
     report = curate(make("curate_false_alarms.md", tmp_path, vocab), DATA)
     # two spaces before a tag after the title, "CoRR" (arXiv's own name), a code host owner's page, a
     # CodaLab worksheet, a PDF named by the title's initials ("NMT"), a row filed under the year it reached
-    # arXiv (2020) though its venue is of 2019, a paper's project page named otherwise, a PDF of slides: each
+    # arXiv (2020) though its venue is of 2019, a paper's project page named otherwise, a PDF of slides, a PDF
+    # named as a citation key, a method's name for a title, "MLGWorkshop", brackets in a URL's query: each
     # was a judged false alarm
     assert [(d.line, d.kind) for d in report.defects] == []
 

@@ -119,7 +119,7 @@ def test_non_paper_rows_are_warned_never_read_as_papers(vocab: Vocabulary) -> No
     assert sorted(by_line(parsed)) == [6, 9, 14, 20, 35, 46]
     assert any("no space after the dash" in message for message in warned(parsed, 36))  # not silently dropped
     for line, reason in [(15, "to-do"), (16, "news"), (23, "Tools"), (26, "News"), (29, "References"),
-                         (32, "Contributors"), (50, "Related Resources")]:
+                         (32, "Contributors"), (50, "Related Resources"), (54, "Code without articles")]:
         assert any(reason in message for message in warned(parsed, line)), line
 
 

@@ -90,6 +90,9 @@ def named_section_kind(title: str) -> SectionKind | None:
     """The kind of rows a heading names, or None when it names none: a topic ("Face Reenactment") leaves
     its rows the kind of the heading above it ("Datasets > Talking heads" holds datasets)."""
     words = heading_words(title)
+    if "without" in words:  # "Code without articles": what follows is what the rows lack
+        words = words[: words.index("without")]
+        title = " ".join(words)
     # "Instruction data" lists data; "FL on Tabular Data" is a topic: learning on that data
     if _names_data(title) or (words[-1:] == ["data"] and not TOPIC_WORDS & set(words)):
         return "datasets"

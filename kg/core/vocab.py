@@ -288,6 +288,7 @@ class Vocabulary:
         decoration = " ".join(w for w in rest.split() if w.lower() in VENUE_DECORATIONS)
         if decoration:
             rest = " ".join(w for w in rest.split() if w.lower() not in VENUE_DECORATIONS)
+        rest = re.sub(r"(?<=[A-Z])(?=Workshops?\b)", " ", rest)  # "MLGWorkshop": the MLG workshop, no typo
         # "ACL 2023 Findings", "Findings of EMNLP 2020": the Findings volume of that conference
         findings = re.search(r"\bfindings\b", rest, re.IGNORECASE) is not None
         rest = re.sub(r"\bfindings(?:\s+of(?:\s+the)?)?\b", " ", rest, flags=re.IGNORECASE)

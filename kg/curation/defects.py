@@ -33,7 +33,7 @@ from kg.core.headings import heading_year
 from kg.core.links import is_pdf
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
 from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, PLACEHOLDER_LABEL, TableRow, table_row
-from kg.core.vocab import PLACEHOLDERS, alias_key, normalise_text, title_similarity
+from kg.core.vocab import PLACEHOLDERS, YEAR, alias_key, normalise_text, title_similarity
 from kg.curation.duplicates import DuplicateGroup
 from kg.curation.venue_dates import VenueMonths, arxiv_month, date_conflict
 
@@ -60,6 +60,7 @@ CVF_VENUE = re.compile(r"/content[/_](?P<family>[A-Za-z]+?)_?(?P<year>\d{4})(?P<
 CODE_SITES = frozenset({"github.com", "gitlab.com", "worksheets.codalab.org"})
 """Sites whose every page leads to code: an owner's page on a code host (its repositories), CodaLab
 worksheets (runnable code bundles)."""
+MAX_NAME_TITLE_WORDS = 4
 TITLE_FILLER = frozenset({"a", "an", "the", "of", "for", "and", "with", "on", "in", "to", "via", "by"})
 NOISE = (
     (re.compile(r"^\s*([^\s:]+)\s*:\s*\1\s*:", re.IGNORECASE), "repeated prefix"),
@@ -179,6 +180,8 @@ def url_words(url: str) -> str:
     cvf = CVF_SLUG.match(last)
     if cvf:
         last = cvf.group("title")
+    elif YEAR.search(last):
+        return ""  # "ullrich_schlueter_grill-2014-ismir.pdf": a citation key of authors, year and venue
     words = [w for w in normalise_text(last).split() if not w.isdigit() and w not in ("paper", "pdf")]
     return " ".join(words) if sum(len(w) > 1 and w.isalpha() for w in words) >= MIN_SLUG_WORDS else ""
 
@@ -192,7 +195,10 @@ def link_matches_title(url: str, title: str) -> bool | None:
     name, colon, _ = title.partition(":")
     if colon and set(normalise_text(name).split()) <= set(words.split()):  # ".../19-BMVC-MS-GAN-Mao.pdf"
         return True
-    initials = "".join(word[0] for word in normalise_text(title).split() if word not in TITLE_FILLER)
+    content = [word for word in normalise_text(title).split() if word not in TITLE_FILLER]
+    if len(content) <= MAX_NAME_TITLE_WORDS and len(set(content) & set(words.split())) >= 2:
+        return True  # a method's name: "Weisfeiler-Lehman Subtree Kernels", ".../fast-subtree-kernels-on-graphs.pdf"
+    initials = "".join(word[0] for word in content)
     if len(initials) >= 3 and initials in words.split():  # "Neural Machine Translation": ".../Luong-NMT-v4.pdf"
         return True
     return fuzz.token_set_ratio(words, normalise_text(title)) >= SLUG_MATCH
