@@ -58,6 +58,9 @@ POINTER_WORDS = frozenset({"link", "links", "here", "url"})
 MAX_GENERIC_WORDS = 4
 
 BRACKETED = re.compile(r"[\[(【（]\s*([^\[\]()【】（）]{2,60}?)\s*[\])】）]")
+# A date written after a title: "Title 10 Jun 2019".
+TRAILING_DATE = re.compile(
+    r"\s+\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\s*$", re.IGNORECASE)
 # What a citation writes between a title and its venue: "Title, in *KDD* 2024." (the venue is a tag by now).
 CITED_IN = re.compile(r",\s*(?:published\s+|appeared\s+)?(?:in|at)[\s.,;:]*$", re.IGNORECASE)
 # Tags of one token that close a title written as text: "Title [bnn] [hardware]".
@@ -305,11 +308,14 @@ class RowReader:
         """A title written as text: bold text, a quoted title, or the text before the first link."""
         strong = self._take_venue_tags(_first_strong_run(pieces) or _first_italic_line(pieces), [])
         strong = strong.replace("\x01", " ").strip()
-        if (len(strong.split()) >= 2 or _opens_with_bold(pieces)) and not self.venue_tag(strong):
-            return _clean_title(strong)
         quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
-        if quoted and len(quoted.group(1).split()) >= 3:
-            return _clean_title(quoted.group(1))
+        quoted_title = quoted.group(1) if quoted and len(quoted.group(1).split()) >= 3 else ""
+        # a short bold name before a quoted title is the method's name: **KIP**: Authors. "Dataset Meta-Learning ..."
+        if (len(strong.split()) >= 2 or _opens_with_bold(pieces)) and not self.venue_tag(strong) and not (
+                quoted_title and len(strong.split()) <= 2):
+            return _clean_title(strong)
+        if quoted_title:
+            return _clean_title(quoted_title)
         runs = re.split(r"([\x00\x01\x02])", text)
         for index in range(0, len(runs), 2):
             # "[[CVPR](url)] [251:fire:] Title": the bracket closing a link and the tags after it are not the title
@@ -320,7 +326,7 @@ class RowReader:
             while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):
                 index += 2
                 run = f"{run} {runs[index]}"
-            title = _clean_title(CITED_IN.sub("", LABEL_TAGS.sub("", run)))
+            title = _clean_title(TRAILING_DATE.sub("", CITED_IN.sub("", LABEL_TAGS.sub("", run))))
             if title and re.search(r"[^\W\d_]", title):
                 return title
         return ""

@@ -47,6 +47,8 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 # Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 MAX_VENUE_HEADING_WORDS = 4
+SCORE = re.compile(r"[<>~±]?\d+(?:[.,]\d+)?\s*[%∗*†‡]*")
+SCORE_SHARE = 0.6
 MAX_RESOURCE_LABEL_WORDS = 3
 """Words of a link label that names a resource ("Python Reference"), not a work."""
 NAME_BEFORE_TITLE = re.compile(r"\s*(?:[\w.+\-]+(?:\s[\w.+\-]+){0,3}\s*[:,]|\d{1,3}\s*[、.)])\s*")
@@ -78,6 +80,15 @@ MONTH = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 DAY_AND_MONTH = re.compile(rf"[\s,]*(?:\d{{1,2}}\s+{MONTH}|{MONTH}(?:\s+\d{{1,2}})?)[\s,]*$", re.IGNORECASE)
 # A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
 MIN_BULLET_TITLE_WORDS = 3
+
+
+def _scores_table(header: list[str], rows: list[list[str]]) -> bool:
+    """Whether a table reports results: two or more columns (not a year) whose cells are mostly scores
+    ("66.0∗", "62.4†")."""
+    def scores(column: int) -> bool:
+        cells = [row[column] for row in rows if column < len(row) and row[column].strip()]
+        return len(cells) >= 3 and sum(bool(SCORE.fullmatch(c.strip())) for c in cells) >= SCORE_SHARE * len(cells)
+    return sum(scores(i) for i, cell in enumerate(header) if "year" not in heading_words(cell)) >= 2
 
 
 def _dated(cell: Cell) -> bool:
@@ -480,8 +491,10 @@ class _ListParser:
             for row_map in rows[1:]:
                 self.warn(row_map[0] + 1, f"table row under {self.section!r}, not a section of papers; not read")
             return end
-        if any(heading_words(cell)[:1] == ["rank"] for cell in header):  # | Rank | Model | Params | HumanEval |
-            for row_map in rows[1:]:
+        body_cells = [split_row(self.lines[r[0]]) for r in rows[1:]]
+        if kind == "papers" and (any(heading_words(cell)[:1] == ["rank"] for cell in header)
+                                 or _scores_table(header, body_cells)):
+            for row_map in rows[1:]:  # | Rank | Model | HumanEval |, | Method | Backbone | VOC2007 | VOC2012 |
                 self.warn(row_map[0] + 1, "table row not read as a paper: the table ranks models (a leaderboard)")
             return end
         if "metric" in roles or (kind == "metrics" and "title" not in roles):

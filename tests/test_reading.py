@@ -338,3 +338,12 @@ def test_a_dated_row_that_links_its_paper_is_a_paper_and_a_closing_venue_note_le
     assert 32 not in rows and "not a section of papers" in warned(parsed, 32)[0]  # news
     assert rows[36].title == "A Simple Baseline Algorithm for Graph Classification"
     assert rows[36].venue.family == "NeurIPS"  # from "(Relational Representation Learning, NIPS 2018)"
+
+
+def test_dates_after_titles_names_before_quoted_titles_ieee_acronyms_and_score_tables(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "citations_with_dates_and_scores.md")
+    rows = by_line(parsed)
+    assert (rows[5].title, rows[5].venue.family) == ("Dataset Meta-Learning from Kernel Ridge-Regression", "ICLR")
+    assert (rows[9].title, rows[9].year) == ("A Survey of Reinforcement Learning Informed by Natural Language", 2019)
+    assert rows[15].venue.family == "MGRS"  # "IEEE MGRS": an IEEE journal by its acronym
+    assert not {21, 22, 23} & set(rows) and "leaderboard" in warned(parsed, 21)[0]  # results, not papers

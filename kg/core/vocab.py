@@ -305,6 +305,9 @@ class Vocabulary:
         publisher = re.match(r"\s*(?:ieee/cvf|ieee|acm|springer|elsevier|isca)\s+(.+)", rest, re.IGNORECASE)
         if publisher and not self.venue_family(rest) and self.venue_family(publisher.group(1)):
             rest = publisher.group(1)  # "IEEE TPAMI": the publisher's name before the venue's
+        ieee = re.fullmatch(r"\s*(?i:ieee)\s+([A-Z][A-Z0-9-]{2,})\s*", rest)
+        if ieee and not self.venue_family(rest):
+            rest = ieee.group(1)  # "IEEE MGRS": an IEEE journal is known by its acronym alone
         family = (self.venue_family(full_name) or self.venue_family(rest) or self._venue_by_full_name(full_name)
                   or (self._named_in(rest) if workshop or findings else None)  # "CVPR 2020 workshops on AI"
                   or self._misspelt_venue(rest, readings))
