@@ -267,9 +267,9 @@ def _merge(paper: Paper, arxiv: Metadata | None, s2: Metadata | None, vocab: Voc
     abstract = values.get("abstract")
     if abstract:
         # An abstract's datasets are ones the paper uses; its concepts are not read from it, as an abstract
-        # names many in passing ("lip sync" in nearly every talking-head abstract, "unlike 3D methods"): with
-        # abstract-length summaries of the bundled list's arXiv papers that tagged lip-sync on 69 more of
-        # 126 papers, and search on the judged dev half fell from 0.777 to 0.763 nDCG@10.
+        # names many in passing ("unlike 3D methods", a field's stock phrases): a paper's concepts are what
+        # the list files it under. (Tried once, on the one judged list with abstract-length summaries: it
+        # tagged a stock phrase on over half the papers and lowered nDCG@10 on the dev half.)
         mentions = [DatasetMention(d, "abstract") for d in vocab.datasets_in(abstract)]
         values["datasets"] = tuple(dict.fromkeys([*paper.datasets, *mentions]))
     return dataclasses.replace(paper, **values, sources=sources)

@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from kg.core.http import RetryingAdapter, RetryPolicy, cannot_connect, reason, retrying_session
+from kg.core.http import RetryingAdapter, RetryPolicy, cannot_connect, reason, request_host, retrying_session
 
 # A service is unreachable after this many failed connections in a row (kg/core/http.py pauses between them):
 # one lost packet does not end a run, and an offline machine still knows within seconds.
@@ -56,8 +56,8 @@ class PoliteAdapter(RetryingAdapter):
         except requests.ConnectionError as error:
             if not cannot_connect(error):
                 raise
-            host = requests.utils.urlparse(request.url or "").netloc
-            raise Unreachable(f"cannot connect to {host} ({CONNECT_ATTEMPTS} tries): {reason(error)}") from error
+            raise Unreachable(f"cannot connect to {request_host(request)} ({self.policy.connect_attempts} tries): "
+                              f"{reason(error)}") from error
 
 
 @dataclass

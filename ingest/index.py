@@ -52,7 +52,11 @@ def paper_text(paper: Paper, vocab: Vocabulary) -> str:
     """What a paper is searched by: what the list says of it (`listed_text`) and its abstract when known.
     The abstract comes last: the embedding model reads only the first 256 word pieces, and a real abstract
     alone can fill them, so what the list itself says goes before it."""
-    listed = listed_text(paper, vocab)
+    return _with_abstract(listed_text(paper, vocab), paper)
+
+
+def _with_abstract(listed: str, paper: Paper) -> str:
+    """A paper's listed text followed by its abstract, when it has one."""
     return f"{listed} {paper.abstract.strip().rstrip('.')}." if paper.abstract and paper.abstract.strip() else listed
 
 
@@ -117,14 +121,15 @@ def build_index(stage: Path, papers: Sequence[Paper], vocab: Vocabulary, model: 
     """Embed the papers (through the cache) and write the dense and lexical indexes into stage.
     The model is loaded only when some text is not in the cache yet."""
     started = time.perf_counter()
-    texts = [paper_text(paper, vocab) for paper in papers]
+    listed_texts = [listed_text(paper, vocab) for paper in papers]
+    texts = [_with_abstract(listed, paper) for listed, paper in zip(listed_texts, papers, strict=True)]
     cache = EmbeddingCache(cache_dir, model)
 
     def encode(batch: Sequence[str]) -> np.ndarray:
         return Embedder.load(model).encode(batch, progress=progress)
 
     full, embedded = cache.embed(texts, encode)
-    listed, embedded_listed = cache.embed([listed_text(paper, vocab) for paper in papers], encode)
+    listed, embedded_listed = cache.embed(listed_texts, encode)
     vectors = paper_vectors(full, listed) if len(full) else np.zeros((0, Embedder.load(model).dim), dtype=np.float32)
     manifest = write_index(stage, texts, vectors, model, kind)
     return IndexBuildReport(manifest, embedded + embedded_listed, time.perf_counter() - started)

@@ -116,6 +116,11 @@ class Piece:
     emphasis: bool = False
 
 
+def visible_pieces(pieces: list[Piece]) -> list[Piece]:
+    """The pieces a reader sees: not line breaks, not blank text."""
+    return [p for p in pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
+
+
 @dataclass
 class RowText:
     """What a row's inline text says: title, venue tags, and (label, url, role) of each web link."""
@@ -370,7 +375,7 @@ def _in_brackets(pieces: list[Piece], index: int) -> bool:
 def _opens_with_bold(pieces: list[Piece]) -> bool:
     """Whether the row opens with its title in bold: two or more bold words, or a bold name set off by a
     dash or colon ("**CLIP** — The standard image-text backbone ...")."""
-    visible = [p for p in pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
+    visible = visible_pieces(pieces)
     if not visible or visible[0].kind != "text" or not visible[0].strong:
         return False
     if len(_first_strong_run(pieces).split()) >= 2:

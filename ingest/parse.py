@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.inline import QUOTED, Piece, RowReader, RowText, label_role, year_of
+from ingest.inline import QUOTED, Piece, RowReader, RowText, label_role, visible_pieces, year_of
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.headings import heading_words, heading_year, named_section_kind, names_papers, section_kind
@@ -93,7 +93,7 @@ def _scores_table(header: list[str], rows: list[list[str]]) -> bool:
 
 def _dated(cell: Cell) -> bool:
     """Whether a row opens with a date ("2023-05", "[2024/12/07]"): news, or a log of papers added."""
-    first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+    first = next(iter(visible_pieces(cell.pieces)), None)
     return first is not None and first.kind == "text" and bool(NEWS_ITEM.match(first.text))
 
 
@@ -106,7 +106,7 @@ def _links_its_paper(read: RowText, links: list[Link]) -> bool:
 
 def _is_bold_heading(cell: Cell) -> bool:
     """A paragraph of bold text alone, short enough to be a heading."""
-    visible = [p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())]
+    visible = visible_pieces(cell.pieces)
     return (bool(visible) and all(p.kind == "text" and p.strong for p in visible)
             and len(cell.text.split()) <= MAX_BOLD_HEADING_WORDS)
 
@@ -715,32 +715,24 @@ class _ListParser:
     # -- bullet lists -----------------------------------------------------------------------
 
     @staticmethod
-    def _item_text(tokens: list[Token], start: int) -> str:
-        """The inline text of a list item's own paragraphs, one line each: an item may give its title in
-        one paragraph and its authors and links in the next ("1. **Title.** `ACL 2023`", a blank line,
-        then "    *Authors.* [[Paper](..)]"); a list nested in it is its own item."""
+    def _item_texts(tokens: list[Token], start: int) -> tuple[str, str, int]:
+        """A list item's own inline text and that of the lists nested in it, one line per paragraph, and
+        the index of its list_item_close. An item may give its title in one paragraph and its authors and
+        links in the next ("1. **Title.** `ACL 2023`", a blank line, then "    *Authors.* [[Paper](..)]")."""
         level = tokens[start].level
-        texts = []
-        for token in tokens[start + 1 :]:
-            if token.type == "list_item_close" and token.level == level:
-                break
-            if token.type == "inline" and token.level == level + 2:
-                texts.append(token.content)
-        return "  \n".join(texts)  # a hard line break between paragraphs
-
-    @staticmethod
-    def _nested_text(tokens: list[Token], start: int) -> tuple[str, int]:
-        """The inline text of the lists nested in a list item, one line each, and the index of the item's
-        list_item_close."""
-        level = tokens[start].level
-        texts = []
+        own: list[str] = []
+        nested: list[str] = []
+        close = len(tokens) - 1
         for index in range(start + 1, len(tokens)):
             token = tokens[index]
             if token.type == "list_item_close" and token.level == level:
-                return "  \n".join(texts), index
-            if token.type == "inline" and token.level > level + 2:
-                texts.append(token.content)
-        return "  \n".join(texts), len(tokens) - 1
+                close = index
+                break
+            if token.type == "inline" and token.level == level + 2:
+                own.append(token.content)
+            elif token.type == "inline" and token.level > level + 2:
+                nested.append(token.content)
+        return "  \n".join(own), "  \n".join(nested), close  # a hard line break between paragraphs
 
     def _list_item(self, tokens: list[Token], start: int) -> int:
         """A bullet: a dataset or metric in such a section, a paper when it reads as one; any other
@@ -758,13 +750,12 @@ class _ListParser:
         if inline is None:
             self.warn(line, "list item with no text of its own; not read")
             return start
-        own = self._item_text(tokens, start)
+        own, nested, close = self._item_texts(tokens, start)
         cell = self.parse_inline(own)
         if cell.links and all(href.startswith("#") for _, href in cell.links):
             return start  # the list's table of contents: navigation, not a row
         resume = start
         if not cell.links and YEAR.search(cell.text):  # "**Title (ICML 2018)**" alone, its links below
-            nested, close = self._nested_text(tokens, start)
             nested_cell = self.parse_inline(nested)
             labels = [label for label, _ in nested_cell.links]
             # the sub-items carry resources ("[[Paper]]", "[[Python Reference]]") and authors, not rows of
@@ -805,7 +796,7 @@ class _ListParser:
             return
         if self.section_kind != "papers" and not (self.section_kind == "other" and self._cites_a_paper(line, cell)):
             return
-        first = next((p for p in cell.pieces if p.kind != "break" and (p.kind != "text" or p.text.strip())), None)
+        first = next(iter(visible_pieces(cell.pieces)), None)
         after_first = cell.pieces[cell.pieces.index(first) + 1 :] if first is not None else []
         opens_with_title = first is not None and (
             (first.kind == "text" and first.strong)

@@ -79,21 +79,21 @@ class RetryingAdapter(HTTPAdapter):
                     failed_connects += 1
                     if failed_connects >= policy.connect_attempts:
                         raise
-                    log.debug("%s: %s; trying to connect again", _host(request), reason(error))
+                    log.debug("%s: %s; trying to connect again", request_host(request), reason(error))
                     reached = False  # nothing reached the server: no pause for its sake, a short one to retry
                     time.sleep(CONNECT_PAUSE)
                     continue
                 if last or failed_reads == policy.read_retries:
                     raise
                 failed_reads += 1
-                log.debug("%s: %s; retrying", _host(request), reason(error))
+                log.debug("%s: %s; retrying", request_host(request), reason(error))
             else:
                 retry_after = _retry_after(response)
                 too_long = retry_after is not None and retry_after > MAX_RETRY_AFTER
                 if response.status_code not in RETRY_STATUSES or last or too_long:
                     return response
                 response.close()  # a streamed answer would otherwise hold its connection
-                log.debug("%s: HTTP %d; retrying", _host(request), response.status_code)
+                log.debug("%s: HTTP %d; retrying", request_host(request), response.status_code)
             finally:
                 if reached:
                     self._ready_at = time.monotonic() + policy.interval
@@ -140,5 +140,6 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
-def _host(request: requests.PreparedRequest) -> str:
+def request_host(request: requests.PreparedRequest) -> str:
+    """The host (and port) a request goes to, for messages."""
     return requests.utils.urlparse(request.url or "").netloc

@@ -49,10 +49,15 @@ def clean_url(url: str) -> str:
     return url
 
 
+def host_of(url: str) -> str:
+    """A URL's host, lowercase and without "www."."""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
 def classify(url: str, column: LinkColumn) -> LinkKind:
     """The kind of a URL; an unknown host counts as a project page when written in a project column."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = host_of(url)
     if arxiv_id(url):
         return "arxiv"
     for suffix, kind in HOST_KINDS:

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from ingest.inline import label_role
 from kg.core.headings import heading_year
-from kg.core.links import is_pdf
+from kg.core.links import host_of, is_pdf
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
 from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, PLACEHOLDER_LABEL, TableRow, table_row
 from kg.core.vocab import PLACEHOLDERS, YEAR, alias_key, normalise_text, title_similarity
@@ -129,7 +129,7 @@ def find_defects(
         found += [
             Defect(entry.file, entry.line, "code_link_not_code", f"code column links {link.url} ({_what(link)})")
             for link in entry.links_in("code")
-            if link.kind not in CODE_HOSTS and _host(link.url) not in CODE_SITES
+            if link.kind not in CODE_HOSTS and host_of(link.url) not in CODE_SITES
         ]
         if "malformed_markdown" in entry.flags:
             row = table_row(lines, entry.line)
@@ -235,10 +235,6 @@ def _paper_links(entry: Entry) -> tuple[Link, ...]:
     return tuple(link for link in entry.links
                  if (link.column in ("title", "paper", "links") and link.kind not in CODE_HOSTS)
                  or link.kind in PAPER_KINDS or (is_pdf(link.url) and label_role(link.label) != "project"))
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _what(link: Link) -> str:

@@ -250,9 +250,10 @@ def _work_kinds(concepts: tuple[ConceptMention, ...], vocab: Vocabulary) -> tupl
     kinds = []
     for mention in concepts:
         concept = vocab.concepts[mention.id]
+        if not concept.kind_of_work:
+            continue
         labels = {normalise_text(term) for term in (concept.label, *concept.alt_labels)}
-        words = normalise_text(mention.words)
-        if concept.kind_of_work and _singular(words, labels) is not None:
+        if _singular(normalise_text(mention.words), labels) is not None:
             kinds.append(concept.id)
     return tuple(kinds)
 
