@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from kg.core.links import classify
-from kg.core.model import PAPER_KINDS, LinkColumn
+from kg.core.model import CODE_HOSTS, PAPER_KINDS, LinkColumn
 from kg.core.vocab import EMOJI_SHORTCODE, YEAR, Vocabulary, alias_key, century
 
 PieceKind = Literal["text", "link", "code", "break", "venue"]
@@ -315,9 +315,9 @@ class RowReader:
         strong = strong.replace("\x01", " ").strip()
         quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
         quoted_title = quoted.group(1) if quoted and len(quoted.group(1).split()) >= 3 else ""
-        # a short bold name before a quoted title is the method's name: **KIP**: Authors. "Dataset Meta-Learning ..."
+        # bold words fewer than a quoted title's are the method's name: **KIP**: Authors. "Dataset Meta-Learning ..."
         if (len(strong.split()) >= 2 or _opens_with_bold(pieces)) and not self.venue_tag(strong) and not (
-                quoted_title and len(strong.split()) <= 2):
+                quoted_title and len(strong.split()) < len(quoted_title.split())):
             return _clean_title(strong)
         if quoted_title:
             return _clean_title(quoted_title)
@@ -423,7 +423,7 @@ def _is_web(href: str) -> bool:
 def _host_role(href: str) -> LinkColumn | None:
     """The role a URL's host implies: code repositories, paper hosts, project pages."""
     kind = classify(href, "other")
-    if kind in ("github", "gitlab", "huggingface"):
+    if kind in CODE_HOSTS:
         return "code"
     if kind in PAPER_KINDS:
         return "paper"

@@ -16,7 +16,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -70,6 +70,7 @@ FORMATTING_TAG = re.compile(r"</?(?:b|i|em|strong|sup|sub|span|font|u|s|del|code
                             re.IGNORECASE)
 ENUMERATION = re.compile(r"(?:^|(?<=\s))\w\)")
 HTML_TAG = re.compile(r"<[^<>]+>")
+PRE_OPEN, PRE_CLOSE = re.compile(r"<pre\b", re.IGNORECASE), re.compile(r"</pre\s*>", re.IGNORECASE)
 HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A venue cell that says the row is a data set, not a paper.
@@ -78,6 +79,7 @@ DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
 MONTH = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 DAY_AND_MONTH = re.compile(rf"[\s,]*(?:\d{{1,2}}\s+{MONTH}|{MONTH}(?:\s+\d{{1,2}})?)[\s,]*$", re.IGNORECASE)
+ARXIV_NUMBER_BEFORE_YEAR = re.compile(r"(?:arxiv\s*:\s*)?\d{4}\.\d{4,5}(?:v\d+)?[\s,]*$", re.IGNORECASE)
 # A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
 MIN_BULLET_TITLE_WORDS = 3
 
@@ -102,6 +104,14 @@ def _links_its_paper(read: RowText, links: list[Link]) -> bool:
     heading above it or the date before it says."""
     return (read.title_link is not None and len(read.title.split()) > MIN_BULLET_TITLE_WORDS
             and any(link.column == "title" and link.arxiv_id for link in links))
+
+
+def _title_links_a_note(cell: Cell) -> bool:
+    """Whether a row's title links a page of the list's own repository (`[Double DQN](DDQN.md)`): the
+    list's note on the paper, which stands for a link when deciding that the row names a paper."""
+    first = next(iter(visible_pieces(cell.pieces)), None)
+    return (first is not None and first.kind == "link" and bool(first.href)
+            and not first.href.startswith("#") and urlsplit(first.href).scheme == "")
 
 
 def _is_bold_heading(cell: Cell) -> bool:
@@ -270,8 +280,16 @@ class _ListParser:
         self._html_lines(first, end)
 
     def _html_lines(self, start: int, end: int) -> None:
-        """Lines start..end of an HTML block, without their tags, parsed as markdown in place."""
-        lines = [HTML_TAG.sub("", line) if line.lstrip().startswith("<") else line for line in self.lines[start:end]]
+        """Lines start..end of an HTML block, without their tags, parsed as markdown in place; preformatted
+        text (`<pre><code>@article{...}</code></pre>`, a BibTeX entry) is left out, as a fenced block is."""
+        lines, preformatted = [], False
+        for line in self.lines[start:end]:
+            preformatted = preformatted or bool(PRE_OPEN.search(line))
+            if preformatted:
+                lines.append("")
+                preformatted = not PRE_CLOSE.search(line)
+                continue
+            lines.append(HTML_TAG.sub("", line) if line.lstrip().startswith("<") else line)
         if not any(line.strip() for line in lines):
             return
         inner = self.md.parse("\n" * start + "\n".join(lines))
@@ -497,7 +515,7 @@ class _ListParser:
             for row_map in rows[1:]:  # | Rank | Model | HumanEval |, | Method | Backbone | VOC2007 | VOC2012 |
                 self.warn(row_map[0] + 1, "table row not read as a paper: the table ranks models (a leaderboard)")
             return end
-        if "metric" in roles or (kind == "metrics" and "title" not in roles):
+        if "metric" in roles or kind == "metrics":
             handler = self._metric_row
         elif kind == "datasets" or ("dataset" in roles and "title" not in roles and "paper" not in roles):
             handler = self._dataset_row
@@ -643,8 +661,11 @@ class _ListParser:
             flags.append("missing_title")
             self.warn(line, "row has no title")
         venue = self.vocab.parse_venue(venue_raw)
-        if venue.family is None and (heading := self.heading_venue()):
-            venue = self.vocab.parse_venue(heading)
+        heading = self.vocab.parse_venue(self.heading_venue())
+        # A heading that names where the papers under it appeared ("**2014 ECCV**") says more than a row's
+        # arXiv link or note: the arXiv copy of a paper published there.
+        if heading.family and (venue.family is None or (venue.kind == "preprint" and heading.kind != "preprint")):
+            venue = heading
         if venue.kind == "unknown" and venue.family:
             flags.append("unknown_venue")
             self.warn(line, f"unknown venue {venue.raw!r} kept as written")
@@ -695,9 +716,19 @@ class _ListParser:
         self._count()
 
     def _metric_row(self, line: int, raw: str, cells: list[str], roles: list[str | None]) -> None:
+        """A metric: its name in the metric column, or the first column; the column after it, or the title
+        of the paper that brought it in (`| Title | Abbr | Year |`: the abbreviation names the metric), is its
+        reference."""
         parsed = [self.parse_inline(c) for c in cells]
-        head = parsed[0].text if parsed else ""
-        reference = parsed[1].text if len(parsed) > 1 and parsed[1].text not in PLACEHOLDERS else ""
+        name_index, reference_index = 0, 1
+        if "metric" in roles:
+            name_index = roles.index("metric")
+            reference_index = name_index + 1
+        elif "title" in roles and None in roles:
+            name_index, reference_index = roles.index(None), roles.index("title")
+        head = parsed[name_index].text if name_index < len(parsed) else ""
+        reference = parsed[reference_index].text if reference_index < len(parsed) else ""
+        reference = "" if reference in PLACEHOLDERS else reference
         links = [link for cell in parsed for link in self.make_links(line, cell, "paper")]
         self._add_metric(line, raw, head, reference, links)
 
@@ -786,7 +817,8 @@ class _ListParser:
     def _paragraph(self, token: Token, inline: Token) -> None:
         """A paragraph that is only bold text is a heading in all but name (`**2.1 Fundamental Papers**`).
         A paragraph in a papers section that opens with its title, in bold or as a link
-        (`**Title**\\ *Authors*\\ CVPR 2023. [[Paper](url)]`), is a paper; other paragraphs are prose."""
+        (`**Title**\\ *Authors*\\ CVPR 2023. [[Paper](url)]`), or cites a paper with its title in quotes,
+        is a paper; other paragraphs are prose."""
         if inline.type != "inline" or not token.map:
             return
         line = token.map[0] + 1
@@ -806,8 +838,16 @@ class _ListParser:
             or (first.kind == "text" and bool(NAME_BEFORE_TITLE.fullmatch(first.text)) and bool(after_first)
                 and after_first[0].kind == "link" and not self.reader.is_generic(after_first[0].text))
         )
-        if opens_with_title:
+        if opens_with_title or self._cites_in_quotes(line, cell):
             self._paper_bullet(line, self.lines[line - 1], cell)
+
+    def _cites_in_quotes(self, line: int, cell: Cell) -> bool:
+        """Whether a paragraph is a citation: authors, the title in quotes, then a link to the paper
+        (`Jialin Liu, Fei Chao. "Task Level Data Augmentation for Meta-Learning." ICLR(2021). [[pdf]](url)`)."""
+        quoted = QUOTED.search(cell.text)
+        if quoted is None or len(quoted.group(1).split()) < MIN_BULLET_TITLE_WORDS:
+            return False
+        return bool(_paper_links(self._links_of(self.read_row(line, cell, default="paper"))))
 
     def _cites_a_paper(self, line: int, cell: Cell) -> bool:
         """Whether a row under a heading of non-papers still cites a paper: it links the paper itself and
@@ -837,6 +877,7 @@ class _ListParser:
             # The name stands right before the year ("CVPR 2023", "ACM MM, 2021"), or before a date that ends
             # in it ("arxiv, 17 Jan 2019"), not a sentence away.
             before = DAY_AND_MONTH.sub("", before)
+            before = ARXIV_NUMBER_BEFORE_YEAR.sub("", before)  # "arXiv preprint arXiv:1901.01892, 2019": the number
             adjacent = re.search(r"([\w&@'\-]+(?:\s+[\w&@'\-]+){0,2})[\s,'’(]*$", before)
             words = adjacent.group(1).split() if adjacent else []
             after = re.match(r"\s*(workshops?)\b", text[match.end() :], re.IGNORECASE)
@@ -856,7 +897,7 @@ class _ListParser:
             if cut and cut.start() > 0:
                 read.title = read.title[: cut.start()].strip(" ,.;:")
         links = self._links_of(read)
-        reason = self._not_a_paper(read, cell, venue_raw, links)
+        reason = self._not_a_paper(read, cell, venue_raw, links, _title_links_a_note(cell))
         if reason:
             self.warn(line, f"list item not read as a paper: {reason}")
             return
@@ -868,8 +909,9 @@ class _ListParser:
         self._add_entry(line, raw, read.title, venue_raw, year, links, [], [], flags)
 
     @staticmethod
-    def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link]) -> str | None:
-        """Why a bullet in a papers section is not a paper, or None when it is one."""
+    def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link], noted: bool) -> str | None:
+        """Why a bullet in a papers section is not a paper, or None when it is one. `noted`: the title links
+        the list's own note on it."""
         if read.todo:
             return "a to-do item"
         if _dated(cell) and not _links_its_paper(read, links):
@@ -880,10 +922,14 @@ class _ListParser:
             return "it links only to videos"
         words = len(read.title.split())
         paper_link = any(link.column in ("title", "paper") and link.kind != "github" for link in links)
-        if words >= MIN_BULLET_TITLE_WORDS and (links or venue_raw or year_of(cell.text.replace(read.title, ""))):
+        if words >= MIN_BULLET_TITLE_WORDS and (links or noted or venue_raw
+                                                or year_of(cell.text.replace(read.title, ""))):
             return None
-        if venue_raw or (paper_link and any(link.arxiv_id for link in links)) or (read.bold_title and links):
+        if (venue_raw or (paper_link and any(link.arxiv_id for link in links)) or (read.bold_title and links)
+                or (noted and year_of(cell.text.replace(read.title, "")))):  # "[GAN Q-learning](GANQL.md) 20 July 2018"
             return None
+        if words >= MIN_BULLET_TITLE_WORDS:
+            return "no link, no venue and no year"
         if not links:
             return "no link, no venue and a title of fewer than three words"
         return "a title of fewer than three words with no venue and no arXiv link"

@@ -347,3 +347,23 @@ def test_dates_after_titles_names_before_quoted_titles_ieee_acronyms_and_score_t
     assert (rows[9].title, rows[9].year) == ("A Survey of Reinforcement Learning Informed by Natural Language", 2019)
     assert rows[15].venue.family == "MGRS"  # "IEEE MGRS": an IEEE journal by its acronym
     assert not {21, 22, 23} & set(rows) and "leaderboard" in warned(parsed, 21)[0]  # results, not papers
+
+
+def test_notes_citation_paragraphs_metric_papers_code_hosts_and_venue_headings(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "notes_citations_metrics_and_code_hosts.md")
+    rows = by_line(parsed)
+    # a title linking the list's own note on the paper is a paper; a name of two words so linked is not
+    assert rows[5].title == "Learning Values Across Many Orders of Magnitude" and 6 not in rows
+    assert (rows[11].title, rows[11].venue.family) == ("Task Level Data Augmentation for Meta-Learning", "ICLR")
+    assert 13 not in rows  # prose that quotes words but links no paper
+    # bold words fewer than the quoted title's are the method's name, however many
+    assert rows[15].title.startswith("Bayesian Few-Shot Classification")
+    assert rows[16].title == "An Ensemble of Epoch-wise Empirical Bayes for Few-shot Learning"
+    assert [link.kind for link in rows[16].code_links] == ["gitlab"]  # a GitLab of its own
+    assert [link.kind for link in rows[17].code_links] == ["code"]  # an anonymised repository
+    assert set(rows) - {36, 40} == {5, 7, 11, 15, 16, 17, 19}  # the BibTeX in <pre> is no row
+    assert rows[36].venue.family == "ECCV"  # the heading's venue, not the arXiv copy's
+    assert (rows[40].venue.family, rows[40].year) == ("arXiv", 2019)  # "arXiv preprint arXiv:1901.01892, 2019"
+    # under a metrics heading a table of the papers that brought metrics in lists metrics, named by abbreviation
+    [metric] = parsed.metrics
+    assert (metric.line, metric.abbreviation) == (30, "LPIPS") and metric.reference.startswith("The Unreasonable")

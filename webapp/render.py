@@ -38,6 +38,7 @@ LINK_LABELS = {
     "github": "GitHub",
     "gitlab": "GitLab",
     "huggingface": "Hugging Face",
+    "code": "code",
     "project": "project",
 }
 

@@ -1,5 +1,5 @@
 """What a URL in a list points to: arXiv (with its id), CVF open access, IEEE, ACM, OpenReview,
-a GitHub or GitLab repository, a Hugging Face space, a project page, or something else."""
+a GitHub or GitLab repository, a Hugging Face space, another code host, a project page, or something else."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ HOST_KINDS: tuple[tuple[str, LinkKind], ...] = (
     ("dl.acm.org", "acm"),
     ("openreview.net", "openreview"),
     ("gitlab.com", "gitlab"),
+    *((host, "code") for host in ("bitbucket.org", "codeberg.org", "gitee.com", "anonymous.4open.science")),
     ("huggingface.co", "huggingface"),
     *((host, "publisher") for host in (
         "link.springer.com", "ecva.net", "aaai.org", "ojs.aaai.org", "ijcai.org", "papers.nips.cc",
@@ -65,9 +66,11 @@ def classify(url: str, column: LinkColumn) -> LinkKind:
             if kind == "huggingface" and not _hugging_face_repository(parts.path):
                 return "other"
             return kind
+    segments = [s for s in parts.path.split("/") if s]
     if host == "github.com":
-        segments = [s for s in parts.path.split("/") if s]
         return "github" if len(segments) >= 2 else "other"
+    if host.startswith("gitlab.") and len(segments) >= 2:
+        return "gitlab"  # a GitLab of its own: gitlab.inria.fr/owner/repo
     if host.endswith("github.io") or column == "project":
         return "project"
     return "other"

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
 LinkKind = Literal[
-    "arxiv", "cvf", "ieee", "acm", "openreview", "publisher", "github", "gitlab", "huggingface", "project", "other"
+    "arxiv", "cvf", "ieee", "acm", "openreview", "publisher", "github", "gitlab", "huggingface", "code", "project",
+    "other"
 ]
 """What a URL points to. Hosts decide most kinds ("publisher": another publisher or proceedings site such
-as Springer, AAAI, NeurIPS, ACL Anthology); "project" is an unknown host in a project column."""
+as Springer, AAAI, NeurIPS, ACL Anthology; "code": another code host such as Bitbucket, Codeberg, Gitee or
+an anonymised repository); "project" is an unknown host in a project column."""
 
 LinkColumn = Literal["title", "paper", "code", "project", "links", "dataset", "other"]
 """Which column (or bullet part) of a row a link was written in."""
@@ -26,7 +28,7 @@ VenueKind = Literal["conference", "workshop", "journal", "preprint", "book", "un
 EntryFlag = Literal["malformed_markdown", "placeholder", "missing_title", "unknown_venue", "extra_cells"]
 """Problems the parser saw in a row. A flagged row is still parsed as far as possible, never dropped."""
 
-CODE_HOSTS: frozenset[str] = frozenset({"github", "gitlab", "huggingface"})
+CODE_HOSTS: frozenset[str] = frozenset({"github", "gitlab", "huggingface", "code"})
 PAPER_KINDS: frozenset[str] = frozenset({"arxiv", "cvf", "ieee", "acm", "openreview", "publisher"})
 """Link kinds that point to a paper, whatever the label or column says."""
 PAPER_COLUMNS: frozenset[str] = frozenset({"title", "paper", "links"})

@@ -26,7 +26,7 @@ from rapidfuzz.process import cdist
 
 from ingest.papers import VENUE_KIND_RANK
 from kg.core.links import link_key
-from kg.core.model import CodeRepo, DatasetEntry, Entry, Paper, Ref
+from kg.core.model import CODE_HOSTS, CodeRepo, DatasetEntry, Entry, Paper, Ref
 from kg.core.vocab import normalise_text
 from kg.curation.venue_dates import VenueMonths, date_conflict
 
@@ -423,7 +423,7 @@ def _paper_group(members: list[Entry], evidence: list[Evidence], certain: bool, 
 
 def _urls(entry: Entry, column: str) -> list[str]:
     if column == "paper":
-        return [link.url for link in entry.links_in("paper", "title", "links") if link.kind not in ("github", "gitlab")]
+        return [link.url for link in entry.links_in("paper", "title", "links") if link.kind not in CODE_HOSTS]
     if column == "code":
         return [link.url for link in entry.code_links]
     return [link.url for link in entry.links_in("project")]

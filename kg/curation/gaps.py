@@ -127,7 +127,7 @@ def _gap(paper: Paper, code_elsewhere: str | None = None) -> PaperGap:
 
 def _code_elsewhere(paper: Paper) -> str | None:
     """A code host the paper links outside its code column (often the project column)."""
-    return next((link.url for link in paper.links if link.kind in ("github", "gitlab")), None)
+    return next((link.url for link in paper.links if link.kind in ("github", "gitlab", "code")), None)
 
 
 def _year_table(name: str, rows: dict[str, list[Paper]], papers: Sequence[Paper]) -> YearTable:
