@@ -125,8 +125,9 @@ def test_what_renders_right_is_no_defect(tmp_path: Path, vocab: Vocabulary) -> N
     # two spaces before a tag after the title, "CoRR" (arXiv's own name), a code host owner's page, a
     # CodaLab worksheet, a PDF named by the title's initials ("NMT"), a row filed under the year it reached
     # arXiv (2020) though its venue is of 2019, a paper's project page named otherwise, a PDF of slides, a PDF
-    # named as a citation key, a method's name for a title, "MLGWorkshop", brackets in a URL's query: each
-    # was a judged false alarm
+    # named as a citation key, a method's name for a title, "MLGWorkshop", brackets in a URL's query, a PDF
+    # named by a DBLP key, one whose name drops the title's slash, one named after its workshop, a workshop's
+    # part in brackets ("CVPRW (PBVS)"): each was a judged false alarm
     assert [(d.line, d.kind) for d in report.defects] == []
 
 
@@ -257,3 +258,12 @@ def test_markdown_report_of_small_lists_has_every_section(tmp_path: Path, vocab:
     markdown = curate(make(name, tmp_path, vocab), DATA).to_markdown()
     for heading in ("## Duplicates", "## Possible duplicates", "## Defects", "## Gaps", "### Venue x year"):
         assert heading in markdown
+
+
+def test_a_link_to_another_listed_paper_is_named_and_says_nothing_of_its_venue(
+        tmp_path: Path, vocab: Vocabulary) -> None:
+    report = curate(make("curate_wrong_links.md", tmp_path, vocab), DATA)
+    at_five = [(d.kind, d.detail) for d in report.defects if d.line == 5]
+    # the link is CornerNet's (line 9): a link_title_mismatch naming it, and no venue_suspect from its ECCV URL
+    assert [kind for kind, _ in at_five] == ["link_title_mismatch"]
+    assert at_five[0][1].endswith("(the paper listed at line 9)")

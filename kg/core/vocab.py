@@ -46,6 +46,8 @@ MISSPELT_NAME_SCORE = 92
 # Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
 SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
+VENUE_AND_PART = re.compile(r"\s*([^()]*?\w)\s*\(([^()]+)\)\s*")
+"""A venue, then the part of it a paper appeared in, in brackets: "CVPRW (PBVS)"."""
 
 
 def century(short: int) -> int:
@@ -281,6 +283,12 @@ class Vocabulary:
         glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
             year, rest = century(int(glued.group(2))), glued.group(1)
+        # "CVPRW (PBVS)", "NeurIPS (Datasets and Benchmarks)": a known venue, then which part of it, as a note
+        part = VENUE_AND_PART.fullmatch(rest)
+        named_part = ""
+        if part and not re.search(r"\bworkshops?\b|\bfindings\b", part.group(2), re.IGNORECASE) and (
+                self.parse_venue(part.group(1)).kind != "unknown"):
+            rest, named_part = part.group(1), " ".join(re.sub(r"[^\w&+\-/ ]", " ", part.group(2)).split())
         rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
         rest = re.sub(r"^\s*(?:in\s+)?(?:the\s+)?proceedings\s+of\s+(?:the\s+)?", "", rest, flags=re.IGNORECASE)
         if UNDER_REVIEW.search(rest):  # not (yet) published there: no venue, the year stays
@@ -288,6 +296,7 @@ class Vocabulary:
         decoration = " ".join(w for w in rest.split() if w.lower() in VENUE_DECORATIONS)
         if decoration:
             rest = " ".join(w for w in rest.split() if w.lower() not in VENUE_DECORATIONS)
+        decoration = " ".join(filter(None, [decoration, named_part]))
         rest = re.sub(r"(?<=[A-Z])(?=Workshops?\b)", " ", rest)  # "MLGWorkshop": the MLG workshop, no typo
         # "ACL 2023 Findings", "Findings of EMNLP 2020": the Findings volume of that conference
         findings = re.search(r"\bfindings\b", rest, re.IGNORECASE) is not None

@@ -55,6 +55,8 @@ SLUG_MATCH = 75.0
 # means the link is another paper's; the same threshold as enrichment's TITLE_MISMATCH.
 FETCHED_TITLE_MATCH = 75.0
 MIN_SLUG_WORDS = 4
+MIN_TITLE_WORDS_IN_SLUG = 3
+"""Content words a file name must share with the list's titles to name a title at all."""
 CVF_SLUG = re.compile(r"^[^_]+_(?P<title>.+)_[A-Za-z]+_\d{4}_paper$")
 CVF_VENUE = re.compile(r"/content[/_](?P<family>[A-Za-z]+?)_?(?P<year>\d{4})(?P<workshop>W?)/")
 CODE_SITES = frozenset({"github.com", "gitlab.com", "worksheets.codalab.org"})
@@ -121,11 +123,12 @@ def find_defects(
     for fetched in fetched_titles:
         fetched_of.setdefault(fetched.paper, []).append(fetched)
     titles = {e.line: e.title for e in entries if e.title}
+    title_words = {word for title in titles.values() for word in normalise_text(title).split()}
     linked_in_group = _linked_in_their_group(groups, {e.line: e for e in entries})
     dash_is_empty = _placeholder_is_convention(entries, lines)
     for entry in entries:
         paper = paper_of.get(entry.ref)
-        found += _link_title_mismatch(entry, titles, fetched_of.get(paper.id, []) if paper else [])
+        found += _link_title_mismatch(entry, titles, title_words, fetched_of.get(paper.id, []) if paper else [])
         found += [
             Defect(entry.file, entry.line, "code_link_not_code", f"code column links {link.url} ({_what(link)})")
             for link in entry.links_in("code")
@@ -192,6 +195,8 @@ def link_matches_title(url: str, title: str) -> bool | None:
     words = url_words(url) if "arxiv.org" not in url else ""
     if not words or not title:
         return None
+    if "".join(words.split()) in "".join(normalise_text(title).split()):
+        return True  # a file name that drops the title's punctuation: ".../Huang_SpeedAccuracy_Trade-Offs_for_..."
     name, colon, _ = title.partition(":")
     if colon and set(normalise_text(name).split()) <= set(words.split()):  # ".../19-BMVC-MS-GAN-Mao.pdf"
         return True
@@ -204,7 +209,11 @@ def link_matches_title(url: str, title: str) -> bool | None:
     return fuzz.token_set_ratio(words, normalise_text(title)) >= SLUG_MATCH
 
 
-def _link_title_mismatch(entry: Entry, titles: dict[int, str], fetched_titles: Sequence[FetchedTitle]) -> list[Defect]:
+def _link_title_mismatch(entry: Entry, titles: dict[int, str], title_words: set[str],
+                         fetched_titles: Sequence[FetchedTitle]) -> list[Defect]:
+    """Paper links whose file name, or whose title as fetched, is another paper's. `title_words`: every word of
+    the list's titles; a file name made mostly of other words (a DBLP key "dblp-confcvpr-yang-yll-16", a venue
+    "NeurIPS_Workshop_23_Diffusion_Models") names no title, so it cannot disagree with one."""
     if not entry.title:
         return []
     found = []
@@ -213,6 +222,8 @@ def _link_title_mismatch(entry: Entry, titles: dict[int, str], fetched_titles: S
         if not (link.kind in PAPER_KINDS or is_pdf(link.url)) or link_matches_title(link.url, entry.title) is not False:
             continue
         words = url_words(link.url)
+        if sum(word in title_words for word in words.split() if word not in TITLE_FILLER) < MIN_TITLE_WORDS_IN_SLUG:
+            continue
         others = ((n, fuzz.token_set_ratio(words, normalise_text(t))) for n, t in titles.items() if n != entry.line)
         line, score = max(others, key=lambda pair: pair[1], default=(0, 0.0))
         named = f" (the paper listed at line {line})" if score >= 90 else ""
@@ -325,7 +336,8 @@ def _venue_suspect(entry: Entry, months: VenueMonths) -> list[Defect]:
         found.append(Defect(entry.file, entry.line, "venue_suspect", conflict))
     for link in entry.links_in("title", "paper", "links"):
         match = CVF_VENUE.search(link.url) if link.kind == "cvf" else None
-        if not match or not entry.venue.family:
+        # a link to another paper (its file name says so) says nothing of this paper's venue
+        if not match or not entry.venue.family or link_matches_title(link.url, entry.title) is False:
             continue
         family = match.group("family") + match.group("workshop")
         year = int(match.group("year"))
