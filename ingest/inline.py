@@ -63,6 +63,12 @@ TRAILING_DATE = re.compile(
     r"\s+\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\s*$", re.IGNORECASE)
 # What a citation writes between a title and its venue: "Title, in *KDD* 2024." (the venue is a tag by now).
 CITED_IN = re.compile(r",\s*(?:published\s+|appeared\s+)?(?:in|at)[\s.,;:]*$", re.IGNORECASE)
+# Authors or a year written after a title as text: "Title, G. Hinton and R. Salakhutdinov.", "Title. Chen and
+# Manning.", "Title (2014, C. Dong et al." (initials and surnames, or two surnames, or an opened year).
+AUTHORS_AFTER_TITLE = re.compile(
+    r"(?:,\s+(?:[A-Z]\.\s?){1,3}[A-Z][\w'’\-]+\b"
+    r"|\.\s+[A-Z][\w'’\-]+(?:\s+and\s+[A-Z][\w'’\-]+|\s+et\.?\s+al\b)[.\s]*$"
+    r"|\s+\((?:19|20)\d\d,).*$")
 # Tags of one token that close a title written as text: "Title [bnn] [hardware]".
 LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
@@ -331,6 +337,7 @@ class RowReader:
             while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):
                 index += 2
                 run = f"{run} {runs[index]}"
+            run = AUTHORS_AFTER_TITLE.split(run, maxsplit=1)[0]
             title = _clean_title(TRAILING_DATE.sub("", CITED_IN.sub("", LABEL_TAGS.sub("", run))))
             if title and re.search(r"[^\W\d_]", title):
                 return title

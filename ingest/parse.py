@@ -24,7 +24,15 @@ from markdown_it.token import Token
 from ingest.inline import QUOTED, Piece, RowReader, RowText, label_role, visible_pieces, year_of
 from kg.core import settings
 from kg.core.errors import UserError
-from kg.core.headings import heading_words, heading_year, named_section_kind, names_papers, section_kind
+from kg.core.headings import (
+    heading_words,
+    heading_year,
+    is_navigation,
+    named_section_kind,
+    names_papers,
+    names_software_beside_data,
+    section_kind,
+)
 from kg.core.links import BARE_URL, is_pdf, make_link
 from kg.core.model import (
     CODE_HOSTS,
@@ -39,7 +47,7 @@ from kg.core.model import (
     ParseWarning,
     Section,
 )
-from kg.core.rows import PLACEHOLDER_LABEL, split_row, table_roles
+from kg.core.rows import PLACEHOLDER_LABEL, column_role, split_row, table_roles
 from kg.core.vocab import ARXIV_NUMBER, PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""})
@@ -59,6 +67,7 @@ NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 # Bold paragraphs used as headings sit below every real heading level.
 PSEUDO_HEADING_LEVEL = 7
 MAX_BOLD_HEADING_WORDS = 8
+EMPTY_LINK = re.compile(r"\[\s*\]\(\s*\)")
 ALMOST_LIST_ITEM = re.compile(r"^\s{0,3}-[\[【(*`]")
 # Link targets markdown-it refuses to make links of (and so would drop without a word).
 UNSAFE_LINK = re.compile(
@@ -338,7 +347,10 @@ class _ListParser:
     def kind_heading(self) -> str | None:
         """The innermost heading that names a kind of rows; a year heading and a topic heading name none,
         and bold text used as a heading gives a year or a category, never a kind."""
+        innermost = self.headings[-1][2] if self.headings else None
         for level, title, line in reversed(self.headings):
+            if line != innermost and is_navigation(title):
+                continue  # "## Contents" over the sections themselves ("### Optimization"): not their kind
             # the list's title names the whole list ("Awesome X: Papers, Codes and Datasets"), no section
             if (heading_year(title) is None and level != PSEUDO_HEADING_LEVEL and line != self.title_line
                     and named_section_kind(title)):
@@ -351,11 +363,18 @@ class _ListParser:
         heading = self.kind_heading
         return (named_section_kind(heading) if heading else None) or "papers"
 
-    def _work_among_datasets(self, text: str) -> bool:
+    def _work_among_datasets(self, cell: Cell) -> bool:
         """Whether a row under a heading of datasets is a paper: the heading names papers too ("Datasets,
-        Benchmarks & Surveys") and the row's title names a kind of work (a survey, a review)."""
+        Benchmarks & Surveys") and the row's title names a kind of work (a survey, a review); or the heading
+        names software too ("HW / SW / Dataset") and the row links an arXiv paper or a PDF and names no data
+        set the vocabulary knows (a report on a library: "TensorFlow: Large-scale machine learning ...")."""
         heading = self.kind_heading or ""
-        return names_papers(heading) and any(self.vocab.concepts[c].kind_of_work for c in self.vocab.concepts_in(text))
+        text = " ".join([cell.text, *(label for label, _ in cell.links)])
+        if names_papers(heading) and any(self.vocab.concepts[c].kind_of_work for c in self.vocab.concepts_in(text)):
+            return True
+        links = [make_link(href, label, "paper") for label, href in cell.links]
+        return (names_software_beside_data(heading) and not self.vocab.datasets_in(text)
+                and any(link.arxiv_id or is_pdf(link.url) for link in links))
 
     @property
     def section(self) -> str:
@@ -510,6 +529,8 @@ class _ListParser:
                 self.warn(row_map[0] + 1, f"table row under {self.section!r}, not a section of papers; not read")
             return end
         body_cells = [split_row(self.lines[r[0]]) for r in rows[1:]]
+        if "title" in roles:
+            roles = self._title_beside_links(header, roles, body_cells)
         if kind == "papers" and (any(heading_words(cell)[:1] == ["rank"] for cell in header)
                                  or _scores_table(header, body_cells)):
             for row_map in rows[1:]:  # | Rank | Model | HumanEval |, | Method | Backbone | VOC2007 | VOC2012 |
@@ -532,11 +553,29 @@ class _ListParser:
             line_no = row_map[0] + 1
             raw = self.lines[row_map[0]]
             cells = split_row(raw)
-            if not any(cells):
+            if not any(EMPTY_LINK.sub("", cell).strip() for cell in cells):  # "| []() | | []() |": a spacer
                 self.warn(line_no, "empty table row skipped")
                 continue
             handler(line_no, raw, cells, roles)
         return end
+
+    def _title_beside_links(self, header: list[str], roles: list[str | None],
+                            body_cells: list[list[str]]) -> list[str | None]:
+        """A "Title" column whose every cell is a link labelled as a resource or a venue (`[pdf](url)`,
+        `[arXiv](url)`) gives the paper link; the column that also claimed the title ("| Title | Method |") names
+        the work."""
+        index = roles.index("title")
+        cells = [self.parse_inline(row[index]) for row in body_cells if index < len(row)]
+        names_no_work = [not cell.text and all(self.reader.is_generic(label) or self._venue_label(label)
+                                               for label, _ in cell.links) for cell in cells]
+        if not any(cell.links for cell in cells) or not all(names_no_work):
+            return roles
+        other = next((i for i, cell in enumerate(header) if i != index and column_role(cell) == "title"), None)
+        if other is None or roles[other] is not None:
+            return roles
+        swapped = list(roles)
+        swapped[index], swapped[other] = "paper", "title"
+        return swapped
 
     def _guess_title_column(self, roles: list[str | None], line: int) -> list[str | None]:
         """A paper table whose title column has no known header: "Paper" holds titles when no other
@@ -573,7 +612,7 @@ class _ListParser:
                 title = self.read_row(line, cell, default="paper")
                 links += self._links_of(title)
             elif role == "venue":
-                venue_raw = source
+                venue_raw = cell.text or source  # "_TKDE_", "**CVPR**": the words, not their markup
             elif role == "year":
                 match = YEAR.search(cell.text)
                 year_cell = int(match.group(1)) if match else None
@@ -794,11 +833,17 @@ class _ListParser:
             if (labels and all(len(label.split()) <= MAX_RESOURCE_LABEL_WORDS for label in labels)
                     and not any(piece.strong for piece in nested_cell.pieces) and not YEAR.search(nested_cell.text)):
                 cell, resume = self.parse_inline(f"{own}  \n{nested}"), close
+        elif cell.links and nested and not YEAR.search(cell.text):  # "- Title. [[pdf]](url)" over its citation
+            nested_cell = self.parse_inline(nested)
+            # one sub-item of authors, venue and year ("  - K. Doan, P. Li. *NeurIPS*, 2021."), no row of its own
+            if (not nested_cell.links and "\n" not in nested.strip() and YEAR.search(nested_cell.text)
+                    and not any(piece.strong for piece in nested_cell.pieces)):
+                cell, resume = self.parse_inline(f"{own}  \n{nested}"), close
         if _is_bold_heading(cell):
             self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
             return start
         kind = self.section_kind
-        if kind == "datasets" and self._work_among_datasets(" ".join([cell.text, *(label for label, _ in cell.links)])):
+        if kind == "datasets" and self._work_among_datasets(cell):
             kind = "papers"
         if kind == "datasets":
             name = re.split(r"[\[(:–—]|\s-\s", cell.text)[0] if cell.text else ""

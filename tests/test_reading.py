@@ -367,3 +367,22 @@ def test_notes_citation_paragraphs_metric_papers_code_hosts_and_venue_headings(v
     # under a metrics heading a table of the papers that brought metrics in lists metrics, named by abbreviation
     [metric] = parsed.metrics
     assert (metric.line, metric.abbreviation) == (30, "LPIPS") and metric.reference.startswith("The Unreasonable")
+
+
+def test_sections_under_contents_sub_item_citations_authors_and_spacer_rows(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "contents_sub_item_citations_and_spacers.md")
+    rows = by_line(parsed)
+    # "### Optimization" sits under "## Contents" in the markdown, but holds papers: contents are no kind
+    assert rows[9].title == "Adam: A method for stochastic optimization"
+    # authors after a title written as text are not part of it
+    assert rows[10].title == "Reducing the dimensionality of data with neural networks"
+    assert rows[11].title == "A Fast and Accurate Dependency Parser using Neural Networks"
+    # a paper's one sub-item of authors, venue and year is its citation, not a row of its own
+    assert (rows[14].venue.family, rows[14].year) == ("ICCV", 2021) and 17 not in rows
+    assert rows[23].venue.family == "TKDE"  # "_TKDE_": the words, not their markup
+    assert rows[24].venue.family == "ACMMM"  # "ACMM"
+    assert set(rows) - {29, 32} == {9, 10, 11, 14, 23, 24}  # "| []() | | []() |" is a spacer
+    # under a heading of software and data, a report on a library is a paper; a data set the vocabulary knows is not
+    assert rows[32].title.startswith("TensorFlow") and [d.line for d in parsed.datasets] == [33]
+    # a "Title" column of [arXiv] links beside a "Method" column: the method names the work
+    assert (rows[29].title, rows[29].arxiv_id) == ("NiNLoss", "2008.03889")

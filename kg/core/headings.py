@@ -26,7 +26,7 @@ NON_PAPER_WORDS = frozenset({
     "workshops", "challenge", "challenges", "competition", "competitions", "community", "related", "awesome",
     "list", "lists", "repo", "repos", "repositories", "repository", "links", "link", "useful", "sponsor",
     "sponsors", "follow", "disclaimer", "faq", "usage", "install", "installation", "roadmap",
-    "code", "codes", "implementation", "implementations", "plan", "plans",
+    "code", "codes", "implementation", "implementations", "plan", "plans", "criteria", "guidelines",
     "announcement", "announcements", "people", "group", "groups", "lab", "labs", "resource", "resources",
     "framework", "frameworks", "platform", "platforms", "doc", "docs", "documentation",
     "post", "posts",
@@ -44,6 +44,11 @@ KIND_NOUNS = frozenset({
 FILLER_WORDS = frozenset({
     "and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our",
     "we", "latest", "recent",
+})
+NAVIGATION_WORDS = frozenset({"content", "contents", "toc", "table", "index", "overview"})
+SOFTWARE_WORDS = frozenset({
+    "sw", "software", "hw", "hardware", "tool", "tools", "toolkit", "toolkits", "toolbox", "toolboxes", "library",
+    "libraries", "framework", "frameworks", "platform", "platforms",
 })
 DATASET_WORDS = frozenset({
     "dataset", "datasets", "database", "databases", "corpus", "corpora",
@@ -110,6 +115,13 @@ def named_section_kind(title: str) -> SectionKind | None:
     return "other" if head in KIND_NOUNS else None
 
 
+def is_navigation(title: str) -> bool:
+    """Whether a heading names the list's table of contents ("Contents", "Table of Contents"): it holds
+    links to the sections, not the sections written below it at deeper levels."""
+    content = [word for word in heading_words(title) if word not in FILLER_WORDS]
+    return bool(content) and all(word in NAVIGATION_WORDS for word in content)
+
+
 def _names_data(title: str) -> bool:
     """Whether a heading names data sets as a noun ("Datasets", "Datasets & Benchmarks", "Video Datasets
     for ..."), not as a modifier of another noun ("Distilled Dataset Parametrization"): a data set word
@@ -120,6 +132,12 @@ def _names_data(title: str) -> bool:
                for index, word in enumerate(words)):
             return True
     return False
+
+
+def names_software_beside_data(title: str) -> bool:
+    """Whether a heading of data sets also names software or hardware ("HW / SW / Dataset", "Tools and
+    Datasets"): its rows may be reports on software as well as data sets."""
+    return _names_data(title) and bool(set(heading_words(title)) & SOFTWARE_WORDS)
 
 
 def _before_topic(words: list[str]) -> list[str]:
