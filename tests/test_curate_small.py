@@ -127,7 +127,8 @@ def test_what_renders_right_is_no_defect(tmp_path: Path, vocab: Vocabulary) -> N
     # arXiv (2020) though its venue is of 2019, a paper's project page named otherwise, a PDF of slides, a PDF
     # named as a citation key, a method's name for a title, "MLGWorkshop", brackets in a URL's query, a PDF
     # named by a DBLP key, one whose name drops the title's slash, one named after its workshop, a workshop's
-    # part in brackets ("CVPRW (PBVS)"): each was a judged false alarm
+    # part in brackets ("CVPRW (PBVS)"), a method's name beside a PDF named by its title, an archive of the
+    # code in the code column: each was a judged false alarm
     assert [(d.line, d.kind) for d in report.defects] == []
 
 

@@ -128,12 +128,6 @@ def test_a_dataset_name_is_understood(vocab: Vocabulary) -> None:
     assert understand("results on HDTF", vocab).datasets == ("hdtf",)
 
 
-def test_a_misspelt_concept_is_understood_unless_the_word_is_in_the_corpus(vocab: Vocabulary) -> None:
-    assert [c.id for c in understand("difusion talking faces", vocab).concepts] == ["diffusion"]
-    in_corpus = {"motion"}
-    assert understand("motion", vocab, lambda word: word in in_corpus).concepts == ()
-
-
 def test_the_plural_of_a_one_word_concept_label_names_it(vocab: Vocabulary) -> None:
     assert [c.id for c in understand("what surveys exist on talking heads?", vocab).concepts] == ["survey"]
     assert [c.id for c in understand("landmarks", vocab, lambda word: True).concepts] == ["landmark"]

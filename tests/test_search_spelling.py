@@ -48,3 +48,9 @@ def test_a_search_with_a_typo_finds_what_the_word_would(searcher: Searcher) -> N
     typo, right = searcher.search("neural radience fields", top=5), searcher.search("neural radiance fields", top=5)
     assert [r.paper.id for r in typo.results] == [r.paper.id for r in right.results]
     assert "read 'radience' as 'radiance'" in typo.notes
+
+
+def test_a_misspelt_concept_label_is_respelt_and_names_its_concept(searcher: Searcher) -> None:
+    intent = searcher.understand("difusion talking faces")
+    assert [c.id for c in intent.concepts] == ["diffusion"] and "read 'difusion' as 'diffusion'" in intent.notes
+    assert searcher.understand("motion").concepts == ()  # a word of the papers, not a typo of "emotion"

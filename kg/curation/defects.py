@@ -55,6 +55,8 @@ SLUG_MATCH = 75.0
 # means the link is another paper's; the same threshold as enrichment's TITLE_MISMATCH.
 FETCHED_TITLE_MATCH = 75.0
 MIN_SLUG_WORDS = 4
+CODE_ARCHIVE = re.compile(r"\.(?:zip|rar|7z|tar|tgz|tar\.gz|tar\.bz2)$", re.IGNORECASE)
+"""A download of an archive in a code column is the code itself ("codes/dipIQ.rar")."""
 MIN_TITLE_WORDS_IN_SLUG = 3
 """Content words a file name must share with the list's titles to name a title at all."""
 CVF_SLUG = re.compile(r"^[^_]+_(?P<title>.+)_[A-Za-z]+_\d{4}_paper$")
@@ -133,6 +135,7 @@ def find_defects(
             Defect(entry.file, entry.line, "code_link_not_code", f"code column links {link.url} ({_what(link)})")
             for link in entry.links_in("code")
             if link.kind not in CODE_HOSTS and host_of(link.url) not in CODE_SITES
+            and not CODE_ARCHIVE.search(urlsplit(link.url).path)
         ]
         if "malformed_markdown" in entry.flags:
             row = table_row(lines, entry.line)
@@ -201,6 +204,8 @@ def link_matches_title(url: str, title: str) -> bool | None:
     if colon and set(normalise_text(name).split()) <= set(words.split()):  # ".../19-BMVC-MS-GAN-Mao.pdf"
         return True
     content = [word for word in normalise_text(title).split() if word not in TITLE_FILLER]
+    if len(content) == 1 and content[0] not in words.split():
+        return None  # a method's name for a title ("HyperIQA"): a file name of title words cannot gainsay it
     if len(content) <= MAX_NAME_TITLE_WORDS and len(set(content) & set(words.split())) >= 2:
         return True  # a method's name: "Weisfeiler-Lehman Subtree Kernels", ".../fast-subtree-kernels-on-graphs.pdf"
     initials = "".join(word[0] for word in content)

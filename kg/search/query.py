@@ -17,8 +17,6 @@ import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from ingest.lexical import words as content_words
 from kg.core.vocab import Vocabulary, alias_key, normalise_text
 
@@ -70,8 +68,6 @@ SUBJECT_SHARE = 0.3
 of talking-head papers): such a word names nothing to tell papers apart, so it does not count against a
 query of keywords ("talking head realtime" asks for real-time). Measured on the dev queries of the bundled
 list and of gen3d (0.5, 0.3 and 0.2 tried): docs/search.md."""
-FUZZY_CUTOFF = 90
-"""rapidfuzz score above which a query word is taken as a misspelt concept label ("difusion")."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +232,7 @@ def understand(query: str, vocab: Vocabulary, is_known: Callable[[str], bool] = 
     notes += tuple(f"'{phrase}' was left out: tfkg does not search for what a query excludes" for phrase in negated)
     text, respelt = _respelt(text, vocab, is_known, respell)
     notes += tuple(f"read '{word}' as '{fixed}'" for word, fixed in respelt)
-    concepts = _concepts(text, vocab, is_known)
+    concepts = _concepts(text, vocab)
     text, recent = _recency(text, concepts)
     datasets = tuple(vocab.datasets_in(text))
     return QueryIntent(raw, text, concepts, tuple(dict.fromkeys(venues)), years, datasets, notes,
@@ -357,27 +353,16 @@ def _drop_negated(text: str, vocab: Vocabulary) -> tuple[str, tuple[str, ...]]:
     return text, tuple(dropped)
 
 
-def _concepts(text: str, vocab: Vocabulary, is_known: Callable[[str], bool]) -> tuple[ConceptMention, ...]:
+def _concepts(text: str, vocab: Vocabulary) -> tuple[ConceptMention, ...]:
     """Concepts named exactly (any label, spelling variant or hidden label), then plurals of one-word
-    labels ("surveys"), then misspelt single words that are not words of the indexed texts ("difusion",
-    but not "motion" for emotion)."""
+    labels ("surveys"). A misspelt label ("difusion") was respelt before (`_respelt`)."""
     found: dict[str, ConceptMention] = {}
     for concept_id, words in vocab.find_concepts(text, in_query=True):
         found.setdefault(concept_id, ConceptMention(concept_id, vocab.concept_label(concept_id), words))
     covered = {word for mention in found.values() for word in mention.words.split()}
     one_word = vocab.one_word_concepts
-    spellable = [term for term in one_word if len(term) >= 5]
     for word in normalise_text(text).split():
-        if word in covered:
-            continue
-        singular = _singular(word, one_word)
-        if singular is not None:
-            match = singular
-        elif len(word) < 5 or is_known(word):
-            continue
-        else:
-            near = process.extractOne(word, spellable, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            match = near[0] if near else None
+        match = _singular(word, one_word) if word not in covered else None
         if match is not None and one_word[match] not in found:
             concept = vocab.concepts[one_word[match]]
             found[concept.id] = ConceptMention(concept.id, concept.label, word)

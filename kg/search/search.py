@@ -226,10 +226,12 @@ class Searcher:
 
     @cached_property
     def speller(self) -> Speller:
-        """Corrections of misspelt query words against the words of the papers' texts, made on the first
-        query that has a word no paper has (at 100,000 papers that takes a few seconds; the HTTP service
-        makes it when it starts)."""
-        return Speller(Counter(word for paper in self.papers for word in words(paper_text(paper, self.vocab))))
+        """Corrections of misspelt query words against the words of the papers' texts and the concepts'
+        one-word labels, made on the first query that has a word no paper has (at 100,000 papers that takes
+        a few seconds; the HTTP service makes it when it starts)."""
+        counts = Counter(word for paper in self.papers for word in words(paper_text(paper, self.vocab)))
+        counts.update(iter(self.vocab.one_word_concepts))  # a concept's label is a word to respell to ("difusion")
+        return Speller(counts)
 
     @cached_property
     def _newest_year(self) -> int | None:
