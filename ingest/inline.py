@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kg.core.links import classify
+from kg.core.links import arxiv_id, classify
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, LinkColumn
 from kg.core.vocab import EMOJI_SHORTCODE, YEAR, Vocabulary, alias_key, century
 
@@ -64,11 +64,15 @@ TRAILING_DATE = re.compile(
 # What a citation writes between a title and its venue: "Title, in *KDD* 2024." (the venue is a tag by now).
 CITED_IN = re.compile(r",\s*(?:published\s+|appeared\s+)?(?:in|at)[\s.,;:]*$", re.IGNORECASE)
 # Authors or a year written after a title as text: "Title, G. Hinton and R. Salakhutdinov.", "Title. Chen and
-# Manning.", "Title (2014, C. Dong et al." (initials and surnames, or two surnames, or an opened year).
+# Manning.", "Title (2014, C. Dong et al.", "Title (Weikum et al, 2010)" (initials and surnames, two surnames,
+# an opened year, or a bracketed "et al.").
 AUTHORS_AFTER_TITLE = re.compile(
     r"(?:,\s+(?:[A-Z]\.\s?){1,3}[A-Z][\w'’\-]+\b"
     r"|\.\s+[A-Z][\w'’\-]+(?:\s+and\s+[A-Z][\w'’\-]+|\s+et\.?\s+al\b)[.\s]*$"
-    r"|\s+\((?:19|20)\d\d,).*$")
+    r"|\s+\((?:19|20)\d\d,).*$"
+    r"|\s+\([A-Z][\w'’\-]+\s+e[tl]\.?\s+al\b[^()]*\)")
+BROKEN_LINK_AFTER_TITLE = re.compile(r"\[+[^\[\]]*\]\s*\[\s*https?://.*$")
+"""A link written with brackets for parentheses, glued to the title: "Title[[paper][https://arxiv.org/...]]"."""
 # Tags of one token that close a title written as text: "Title [bnn] [hardware]".
 LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
@@ -286,6 +290,8 @@ class RowReader:
         """The role of a link that is not the title: told by its label's words, then by its host when
         the label says nothing ("[bibtex]" on GitHub is not code, "[TF]" on GitHub is)."""
         said = label_role(label)
+        if said == "code" and arxiv_id(href):
+            return "paper"  # "[[code](https://arxiv.org/abs/...)]": arXiv holds papers, whatever the label says
         if said is not None:
             return said
         if self.venue_tag(label):  # "[[ICML](https://arxiv.org/pdf/...)] Title": the paper, at that venue
@@ -337,7 +343,7 @@ class RowReader:
             while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):
                 index += 2
                 run = f"{run} {runs[index]}"
-            run = AUTHORS_AFTER_TITLE.split(run, maxsplit=1)[0]
+            run = BROKEN_LINK_AFTER_TITLE.sub("", AUTHORS_AFTER_TITLE.split(run, maxsplit=1)[0])
             title = _clean_title(TRAILING_DATE.sub("", CITED_IN.sub("", LABEL_TAGS.sub("", run))))
             if title and re.search(r"[^\W\d_]", title):
                 return title

@@ -57,6 +57,12 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 MAX_VENUE_HEADING_WORDS = 4
 SCORE = re.compile(r"[<>~±]?\d+(?:[.,]\d+)?\s*[%∗*†‡]*")
 SCORE_SHARE = 0.6
+NAME_AND_YEAR_LINE = re.compile(r"[*_]*[A-Z][\w&.'’ -]{1,60}?[*_]*,?\s*(?:'\d\d|(?:19|20)\d\d)[.\s]*")
+"""A citation's line naming only where and when: "Communications of the ACM, 1995", "SIGMOD'08", "*ICCV*, 2021"."""
+BLOCK_LABEL = re.compile(r"\s+(?:key\s+)?(?:features|highlights|overview|details)$", re.IGNORECASE)
+"""Words after a name in bold that introduce the bullets below it ("**ViTPose Key Features:**")."""
+MAX_CITATION_SUB_ITEMS = 3
+"""Sub-items a paper's citation may take (authors, venue, year) when they are no rows of their own."""
 MAX_RESOURCE_LABEL_WORDS = 3
 """Words of a link label that names a resource ("Python Reference"), not a work."""
 NAME_BEFORE_TITLE = re.compile(r"\s*(?:[\w.+\-]+(?:\s[\w.+\-]+){0,3}\s*[:,]|\d{1,3}\s*[、.)])\s*")
@@ -124,8 +130,9 @@ def _title_links_a_note(cell: Cell) -> bool:
 
 
 def _is_bold_heading(cell: Cell) -> bool:
-    """A paragraph of bold text alone, short enough to be a heading."""
-    visible = visible_pieces(cell.pieces)
+    """A paragraph of bold text alone (an emoji beside it aside: "**OpenPose** 🌟"), short enough to be a
+    heading."""
+    visible = [p for p in visible_pieces(cell.pieces) if p.kind != "text" or p.strong or re.search(r"\w", p.text)]
     return (bool(visible) and all(p.kind == "text" and p.strong for p in visible)
             and len(cell.text.split()) <= MAX_BOLD_HEADING_WORDS)
 
@@ -231,6 +238,8 @@ class _ListParser:
         self.sections: list[tuple[str, int, int]] = []
         self.title_line = 0
         """The line of the list's title: its first heading, when of level 1."""
+        self.named_by_bold: set[int] = set()
+        """Lines of bold names already read as a paper from the links in a bullet below them."""
 
     # -- driver -----------------------------------------------------------------------------
 
@@ -835,10 +844,16 @@ class _ListParser:
                 cell, resume = self.parse_inline(f"{own}  \n{nested}"), close
         elif cell.links and nested and not YEAR.search(cell.text):  # "- Title. [[pdf]](url)" over its citation
             nested_cell = self.parse_inline(nested)
-            # one sub-item of authors, venue and year ("  - K. Doan, P. Li. *NeurIPS*, 2021."), no row of its own
-            if (not nested_cell.links and "\n" not in nested.strip() and YEAR.search(nested_cell.text)
+            # sub-items of authors, venue and year ("  - K. Doan, P. Li. *NeurIPS*, 2021.", or the authors and
+            # "Communications of the ACM, 1995" apart), no rows of their own: one of them gives a year
+            lines = [line.strip() for line in nested.strip().splitlines()]
+            dated = [line for line in lines if YEAR.search(line) or self.vocab.parse_venue(line).year]
+            if (not nested_cell.links and len(lines) <= MAX_CITATION_SUB_ITEMS and len(dated) == 1
                     and not any(piece.strong for piece in nested_cell.pieces)):
-                cell, resume = self.parse_inline(f"{own}  \n{nested}"), close
+                # the dated line, bracketed, is the row's venue tag: "[SIGMOD'08]", "[Communications of the ACM, 1995]"
+                cited = [f"[{line.strip('*_ .')}]" if line in dated and NAME_AND_YEAR_LINE.fullmatch(line) else line
+                         for line in lines]
+                cell, resume = self.parse_inline("  \n".join([own, *cited])), close
         if _is_bold_heading(cell):
             self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
             return start
@@ -905,6 +920,10 @@ class _ListParser:
             return True  # a title in quotes and its arXiv paper: "[LaneNet](arxiv)《Real-Time Lane Detection ...》"
         if _dated(cell) and _links_its_paper(read, links):
             return True  # "[2024/12/07] [Video Set Distillation: ...](https://arxiv.org/abs/...)" under "Updates"
+        if (not read.title and self.headings and self.headings[-1][0] == PSEUDO_HEADING_LEVEL
+                and any(label_role(link.label) == "paper" and (link.kind in PAPER_KINDS or is_pdf(link.url))
+                        for link in links)):
+            return True  # "**Dlib Face Alignment**" over "📄 [Paper](...pdf) | [Code](...)": the named tool's paper
         venue_raw = self._venue_from_tags([*read.venue_tags, self._venue_in_text(cell.text)])
         if (self.vocab.parse_venue(venue_raw).kind == "unknown"
                 or any(NOT_A_PAPER_VENUE.search(tag) for tag in [*read.venue_tags, venue_raw])):
@@ -942,6 +961,8 @@ class _ListParser:
             if cut and cut.start() > 0:
                 read.title = read.title[: cut.start()].strip(" ,.;:")
         links = self._links_of(read)
+        if not read.title and self._paper_under_bold_name(links):
+            return
         reason = self._not_a_paper(read, cell, venue_raw, links, _title_links_a_note(cell))
         if reason:
             self.warn(line, f"list item not read as a paper: {reason}")
@@ -952,6 +973,19 @@ class _ListParser:
         # a venue without a year leaves the year to the row ("**[2025]** Title. [PDF](..). *CVPR*.")
         year = year_of(cell.text) if self.vocab.parse_venue(venue_raw).year is None else None
         self._add_entry(line, raw, read.title, venue_raw, year, links, [], [], flags)
+
+    def _paper_under_bold_name(self, links: list[Link]) -> bool:
+        """A bullet of links alone ("📄 [Paper](url) | [Code](url)") under a bold name ("**HRNet (High-Resolution
+        Network)**", then bullets of its features) gives that name's paper, read at the name's line, once."""
+        level, name, line = self.headings[-1] if self.headings else (0, "", 0)
+        if level != PSEUDO_HEADING_LEVEL or line in self.named_by_bold or not _paper_links(links):
+            return False
+        self.named_by_bold.add(line)
+        # the name, without what spells it out, decorates or introduces it: "HRNet (High-Resolution Network)",
+        # "OpenPose 🌟", "ViTPose Key Features:"
+        title = re.sub(r"\s*\([^()]*\)\s*$", "", BLOCK_LABEL.sub("", re.sub(r"[^\w)]+$", "", name))) or name
+        self._add_entry(line, self.lines[line - 1], title, "", year_of(name), links, [], [], [])
+        return True
 
     @staticmethod
     def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link], noted: bool) -> str | None:

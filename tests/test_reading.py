@@ -386,3 +386,20 @@ def test_sections_under_contents_sub_item_citations_authors_and_spacer_rows(voca
     assert rows[32].title.startswith("TensorFlow") and [d.line for d in parsed.datasets] == [33]
     # a "Title" column of [arXiv] links beside a "Method" column: the method names the work
     assert (rows[29].title, rows[29].arxiv_id) == ("NiNLoss", "2008.03889")
+
+
+def test_citations_in_sub_items_reference_columns_and_bold_named_blocks(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "sub_item_citations_and_named_blocks.md")
+    rows = by_line(parsed)
+    assert (rows[5].title, rows[5].year) == (
+        "From Information to Knowledge: Harvesting Entities and Relationships from Web Sources", 2010)
+    # authors and "where, when" in two sub-items are the row's citation
+    assert (rows[9].venue.family, rows[9].year) == ("Communications of the ACM", 1995)
+    assert (rows[12].venue.family, rows[12].year) == ("SIGMOD", 2008)
+    assert rows[18].title == "A Comprehensive Survey on Process-Oriented Automatic Text Summarization"
+    assert rows[19].arxiv_id == "2404.12726"  # an arXiv link labelled [code] is the paper's
+    assert (rows[25].venue.family, rows[25].year) == ("BIBM", 2021)  # the "Reference" column's label
+    # a bold name over bullets of features and one bullet of its links: the name's paper, at its line
+    assert (rows[29].title, rows[29].arxiv_id) == ("HRNet", "1902.09212")
+    assert rows[33].title == "AlphaPose"  # "**AlphaPose** 🌟": the emoji is no part of the name
+    assert set(rows) == {5, 9, 12, 18, 19, 25, 29, 33}

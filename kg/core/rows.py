@@ -23,7 +23,8 @@ COLUMN_ALIASES: dict[str, frozenset[str]] = {
          "confjournal", "booktitle", "proceedings", "publication", "publicationvenue"}
     ),
     "year": frozenset({"year", "date", "time", "released", "release", "releasedate", "publishdate", "month"}),
-    "paper": frozenset({"paper", "papers", "pdf", "arxiv", "paperlink", "paperlinks", "arxivlink"}),
+    "paper": frozenset({"paper", "papers", "pdf", "arxiv", "paperlink", "paperlinks", "arxivlink", "reference",
+                        "references", "ref", "citation"}),
     "code": frozenset({"code", "github", "repo", "repository", "implementation", "sourcecode", "codes", "codelink",
                        "officialcode", "coderepo"}),
     "project": frozenset(
