@@ -106,9 +106,10 @@ class Venue:
 
     raw: the cell as written; family: the vocabulary key (`data/venues.toml`), or the raw text when
     unknown, or None when the cell names no venue; name: the family's full name when known;
-    note: what decorated the venue ("Oral", "Highlight") and how an unsure reading was made
-    ("read 'Arix' as arXiv"), in words for people; readings: those readings, one per misspelt name or
-    year, for the reader's warnings and the venue_typo defect; () when none was made.
+    decoration: what decorated the venue ("Oral", "Highlight", the part of it in brackets: "PBVS") or what
+    kept the cell from naming one ("under review ICLR"); readings: how an unsure reading was made ("read
+    'Arix' as arXiv"), one per misspelt name or year, for the reader's warnings and the venue_typo defect;
+    () when none was made.
     """
 
     raw: str
@@ -116,8 +117,13 @@ class Venue:
     year: int | None
     kind: VenueKind
     name: str | None = None
-    note: str | None = None
+    decoration: str | None = None
     readings: tuple[str, ...] = ()
+
+    @property
+    def note(self) -> str | None:
+        """The decoration, then the readings, in words for people ("Oral; read 'Arix' as arXiv")."""
+        return "; ".join(filter(None, (self.decoration, *self.readings))) or None
 
     @property
     def label(self) -> str:

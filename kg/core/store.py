@@ -52,7 +52,7 @@ from kg.core.model import (
 T = TypeVar("T")
 log = logging.getLogger("tfkg.store")
 
-BUILD_FORMAT = 3  # 3: a venue keeps its typo readings (`Venue.readings`), which format 2 builds lack
+BUILD_FORMAT = 4  # 4: a venue keeps its decoration apart from its readings (`Venue.decoration`); 3 kept a note of both
 EDGE_ENDS = {"source": "from", "target": "to"}
 MANIFEST = "manifest.json"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from kg.core.model import Concept, Venue, VenueFamily
+from kg.core.model import Concept, Venue, VenueFamily, VenueKind
 
 VOCAB_FILES = ("venues.toml", "concepts.toml", "datasets.toml")
 YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
@@ -74,11 +74,6 @@ def _take_year(text: str, readings: list[str]) -> tuple[int | None, str]:
         readings.append(f"read year {match.group(0)!r} as {match.group(1)}")
         return int(match.group(1)), text[: match.start()] + " " + text[match.end() :]
     return None, text
-
-
-def _note(decoration: str, readings: list[str]) -> str | None:
-    """A venue's note: its decoration ("Oral"), then its readings ("read 'Arix' as arXiv"), "; " apart."""
-    return "; ".join(filter(None, (decoration, *readings))) or None
 
 
 def normalise_text(text: str) -> str:
@@ -269,7 +264,7 @@ class Vocabulary:
     def parse_venue(self, raw: str) -> Venue:
         """Normalise a venue cell: "CVPR2023" -> Venue(family="CVPR", year=2023, kind="conference").
 
-        Decorations ("Oral", "Spotlight", "Highlight🚀") are kept as the venue's note; "Workshop" after a
+        Decorations ("Oral", "Spotlight", "Highlight🚀") are kept as the venue's decoration; "Workshop" after a
         venue is that venue's workshop; a close misspelling of a known name ("Arix") is read as it, with a
         reading saying so (in the note too). Unknown names are kept as written with kind "unknown"; the caller
         warns about them.
@@ -283,7 +278,7 @@ class Vocabulary:
         glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
             year, rest = century(int(glued.group(2))), glued.group(1)
-        # "CVPRW (PBVS)", "NeurIPS (Datasets and Benchmarks)": a known venue, then which part of it, as a note
+        # "CVPRW (PBVS)", "NeurIPS (Datasets and Benchmarks)": a known venue, then which part of it, a decoration
         part = VENUE_AND_PART.fullmatch(rest)
         named_part = ""
         if part and not re.search(r"\bworkshops?\b|\bfindings\b", part.group(2), re.IGNORECASE) and (
@@ -292,7 +287,8 @@ class Vocabulary:
         rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
         rest = re.sub(r"^\s*(?:in\s+)?(?:the\s+)?proceedings\s+of\s+(?:the\s+)?", "", rest, flags=re.IGNORECASE)
         if UNDER_REVIEW.search(rest):  # not (yet) published there: no venue, the year stays
-            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=" ".join(rest.split()))
+            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown",
+                         decoration=" ".join(rest.split()))
         decoration = " ".join(w for w in rest.split() if w.lower() in VENUE_DECORATIONS)
         if decoration:
             rest = " ".join(w for w in rest.split() if w.lower() not in VENUE_DECORATIONS)
@@ -305,9 +301,13 @@ class Vocabulary:
         full_name = re.sub(r"\bworkshops?\b", " ", rest, flags=re.IGNORECASE).strip(" -/")
         rest = re.sub(r"\b(workshops?|conference|proceedings|main|track)\b", " ", rest, flags=re.IGNORECASE)
         rest = rest.strip(" -/")
+
+        def venue(family: str | None, kind: VenueKind, name: str | None = None) -> Venue:
+            return Venue(raw=raw.strip(), family=family, year=year, kind=kind, name=name,
+                         decoration=decoration or None, readings=tuple(readings))
+
         if not alias_key(rest):
-            return Venue(raw=raw.strip(), family=None, year=year, kind="unknown", note=_note(decoration, readings),
-                         readings=tuple(readings))
+            return venue(None, "unknown")
         glued_workshop = re.fullmatch(r"\s*(.*\S)W\s*", rest)
         if glued_workshop and not self.venue_family(rest) and self.venue_family(glued_workshop.group(1)):
             workshop, rest = True, glued_workshop.group(1)  # "ICMEW": the ICME workshop
@@ -320,24 +320,18 @@ class Vocabulary:
         family = (self.venue_family(full_name) or self.venue_family(rest) or self._venue_by_full_name(full_name)
                   or (self._named_in(rest) if workshop or findings else None)  # "CVPR 2020 workshops on AI"
                   or self._misspelt_venue(rest, readings))
-        note, read = _note(decoration, readings), tuple(readings)
         if family is not None and findings:
-            return Venue(raw=raw.strip(), family=f"Findings of {family.id}", year=year, kind="conference",
-                         name=f"Findings of {family.name}", note=note, readings=read)
+            return venue(f"Findings of {family.id}", "conference", f"Findings of {family.name}")
         if family is not None and workshop and family.kind != "workshop":
             family = self.venue_family(family.id + "W") or self.venue_family(family.id + "workshop")
             if family is None:
-                label = f"{self.venue_family(rest).id if self.venue_family(rest) else rest} Workshop"
-                return Venue(raw=raw.strip(), family=label, year=year, kind="workshop", note=note, readings=read)
+                return venue(f"{self.venue_family(rest).id if self.venue_family(rest) else rest} Workshop", "workshop")
         if family is None:
             if workshop:
-                return Venue(raw=raw.strip(), family=f"{' '.join(rest.split())} Workshop", year=year, kind="workshop",
-                             note=note, readings=read)
+                return venue(f"{' '.join(rest.split())} Workshop", "workshop")
             kinds = _name_kinds(text)  # an unknown venue's own words may say its kind: "Journal of Imaging"
-            return Venue(raw=raw.strip(), family=" ".join(rest.split()), year=year,
-                         kind=kinds[0] if len(kinds) == 1 else "unknown", note=note, readings=read)
-        return Venue(raw=raw.strip(), family=family.id, year=year, kind=family.kind, name=family.name, note=note,
-                     readings=read)
+            return venue(" ".join(rest.split()), kinds[0] if len(kinds) == 1 else "unknown")
+        return venue(family.id, family.kind, family.name)
 
     def _named_in(self, text: str) -> VenueFamily | None:
         """The first known venue one word of text names ("ICBINB NeurIPS" -> NeurIPS)."""
