@@ -63,8 +63,9 @@ def _title_form(title: str) -> str:
 
 
 def code_id(entry: Entry) -> str | None:
-    """The code repository a row links, as host/owner/repo."""
-    for link in entry.code_links or tuple(link for link in entry.links if link.kind in ("github", "gitlab")):
+    """The code repository tfkg takes for the row (its code links, as the graph and the facets use them), as
+    host/owner/repo."""
+    for link in entry.code_links:
         repo = CodeRepo.from_link(link)
         if repo:
             return repo.id

@@ -64,13 +64,14 @@ TRAILING_DATE = re.compile(
 # What a citation writes between a title and its venue: "Title, in *KDD* 2024." (the venue is a tag by now).
 CITED_IN = re.compile(r",\s*(?:published\s+|appeared\s+)?(?:in|at)[\s.,;:]*$", re.IGNORECASE)
 # Authors or a year written after a title as text: "Title, G. Hinton and R. Salakhutdinov.", "Title. Chen and
-# Manning.", "Title (2014, C. Dong et al.", "Title (Weikum et al, 2010)" (initials and surnames, two surnames,
-# an opened year, or a bracketed "et al.").
+# Manning.", "Title (2014, C. Dong et al.", "Title (Weikum et al, 2010)", "Title, Bo Xu, 2019" (initials and
+# surnames, two surnames, an opened year, a bracketed "et al.", or a year in the last few words after a comma).
 AUTHORS_AFTER_TITLE = re.compile(
     r"(?:,\s+(?:[A-Z]\.\s?){1,3}[A-Z][\w'’\-]+\b"
     r"|\.\s+[A-Z][\w'’\-]+(?:\s+and\s+[A-Z][\w'’\-]+|\s+et\.?\s+al\b)[.\s]*$"
     r"|\s+\((?:19|20)\d\d,).*$"
-    r"|\s+\([A-Z][\w'’\-]+\s+e[tl]\.?\s+al\b[^()]*\)")
+    r"|\s+\([A-Z][\w'’\-]+\s+e[tl]\.?\s+al\b[^()]*\)"
+    r"|,\s*(?:[^,]{1,40},\s*){0,2}?(?:[^,\s]+\s+){0,2}(?:19|20)\d\d\b[^,]{0,40}$")
 BROKEN_LINK_AFTER_TITLE = re.compile(r"\[+[^\[\]]*\]\s*\[\s*https?://.*$")
 """A link written with brackets for parentheses, glued to the title: "Title[[paper][https://arxiv.org/...]]"."""
 # Tags of one token that close a title written as text: "Title [bnn] [hardware]".
@@ -106,8 +107,10 @@ def label_words(label: str) -> list[str]:
 
 
 def label_role(label: str) -> LinkColumn | None:
-    """What a link label says its link is (paper, code, project, dataset), or None when it says nothing."""
-    words = set(label_words(label))
+    """What a link label says its link is (paper, code, project, dataset), or None when it says nothing. The
+    label's words run together count too: "GitHub" splits into "git" and "hub" but says "github"."""
+    split = label_words(label)
+    words = {*split, "".join(split)}
     for role, vocabulary in (("code", CODE_WORDS), ("dataset", DATASET_WORDS), ("project", PROJECT_WORDS),
                              ("paper", PAPER_WORDS)):
         if words & vocabulary:
@@ -214,7 +217,8 @@ class RowReader:
                     title_link = (label, piece.href)
                     text_parts.append("\x00")  # where the title link stood
                     continue
-                if self.venue_tag(label):
+                # a badge or link naming where the paper appeared, beside a title in bold: "Nature Biotechnology 2023"
+                if self.venue_tag(label) or (bold_title and NAME_AND_YEAR.fullmatch(label)):
                     row.venue_tags.append(label)
                 row.links.append((label, piece.href, self.link_role(label, piece.href, default)))
                 text_parts.append("\x01")  # a link: ends a run of title text
@@ -449,6 +453,8 @@ def _clean_title(text: str) -> str:
     """A title without the punctuation, quotes and stray brackets a row leaves around it."""
     text = " ".join(EMOJI_SHORTCODE.sub("", text.replace("\x00", " ")).split())
     text = re.sub(r"^\(\s*[^()\s]{1,20}\s*\)\s*(?=\w)", "", text)  # "(SCNN)Spatial As Deep: ...": its short name
+    # "(RAPM): Title", "（Otter Knowledge) Title": a name of a few words set apart before the title
+    text = re.sub(r"^[(（]\s*[^()（）]{1,30}?\s*[)）](?::\s*|\s+)(?=\w)", "", text)
     text = re.sub(r"^\W*?(?=[\w\"“'(])", "", text) if text else text
     previous = None
     while previous != text:

@@ -14,14 +14,14 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.inline import QUOTED, Piece, RowReader, RowText, label_role, visible_pieces, year_of
+from ingest.inline import NAME_AND_YEAR, QUOTED, Piece, RowReader, RowText, label_role, visible_pieces, year_of
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.headings import (
@@ -127,6 +127,33 @@ def _title_links_a_note(cell: Cell) -> bool:
     first = next(iter(visible_pieces(cell.pieces)), None)
     return (first is not None and first.kind == "link" and bool(first.href)
             and not first.href.startswith("#") and urlsplit(first.href).scheme == "")
+
+
+def _badge_text(src: str) -> str:
+    """What a shields.io badge says, read from its address (`img.shields.io/badge/ICLR_2022-5291C8` says "ICLR
+    2022": `_` is a space, the last part a colour); "" for any other image."""
+    parts = urlsplit(src)
+    if not parts.netloc.endswith("shields.io") or not parts.path.startswith("/badge/"):
+        return ""
+    words = unquote(parts.path.removeprefix("/badge/")).replace("--", "\x00").split("-")[:-1]  # drop the colour
+    return " ".join(" ".join(words).replace("__", "\x01").replace("_", " ").replace("\x00", "-")
+                    .replace("\x01", "_").split())
+
+
+def _text_before_links(cell: Cell) -> str:
+    """The row's words before its first link: "Neural Networks 2020" in "Neural Networks 2020 [Title](url)"."""
+    before = []
+    for piece in visible_pieces(cell.pieces):
+        if piece.kind != "text":
+            break
+        before.append(piece.text)
+    return " ".join(" ".join(before).split())
+
+
+def _code_by_its_label(link: Link) -> Link:
+    """A link labelled as code to a code host, in a column of something else, is code: "| Project |" holding
+    "[Website](url), [GitHub](https://github.com/owner/repo)"."""
+    return replace(link, column="code") if label_role(link.label) == "code" and link.kind in CODE_HOSTS else link
 
 
 def _is_bold_heading(cell: Cell) -> bool:
@@ -467,6 +494,8 @@ class _ListParser:
             elif child.type == "image":
                 images.add(str(child.attrs.get("src", "")))
                 outside.append("")
+                if label is not None and not child.content.strip():  # a badge of no alt text: its own words
+                    label.append(_badge_text(str(child.attrs.get("src", ""))))
         leftover = "".join(outside)
         cell.text = " ".join(leftover.split())
         cell.links, broken_href = _repair_hrefs(cell.links)
@@ -475,7 +504,8 @@ class _ListParser:
             others = [p for p in cell.pieces if p.kind != "link"]
             cell.pieces = others[:first] + [Piece("link", lbl, url) for lbl, url in cell.links] + others[first:]
         # URLs markdown-it did not see as links: bare URLs, and those inside broken link syntax.
-        seen = {href for _, href in cell.links} | images
+        # markdown-it percent-encodes what it parses ("Slides/非线性ICP.pdf"), the source keeps the characters
+        seen = {form for _, href in cell.links for form in (href, unquote(href))} | images
         for match in BARE_URL.finditer(source):
             url = match.group(0)
             if not any(url.rstrip(").,;") in s or s in url for s in seen):
@@ -540,8 +570,10 @@ class _ListParser:
         body_cells = [split_row(self.lines[r[0]]) for r in rows[1:]]
         if "title" in roles:
             roles = self._title_beside_links(header, roles, body_cells)
+        # a table of scores ranks models, unless its rows say where each was published: then they are papers
+        # that report scores ("| [SEGAN](arxiv) | INTERSPEECH 2017 | 2.16 | 3.48 |")
         if kind == "papers" and (any(heading_words(cell)[:1] == ["rank"] for cell in header)
-                                 or _scores_table(header, body_cells)):
+                                 or (_scores_table(header, body_cells) and "venue" not in roles)):
             for row_map in rows[1:]:  # | Rank | Model | HumanEval |, | Method | Backbone | VOC2007 | VOC2012 |
                 self.warn(row_map[0] + 1, "table row not read as a paper: the table ranks models (a leaderboard)")
             return end
@@ -634,10 +666,10 @@ class _ListParser:
                 read = self.read_row(line, cell, default="paper")
                 paper_titles.append(read)
                 links += self._links_of(read)
-            elif role in ("code", "project"):
+            elif role == "code":
                 links += self.make_links(line, cell, role)
             else:
-                links += self.make_links(line, cell, "other")
+                links += [_code_by_its_label(link) for link in self.make_links(line, cell, role or "other")]
         # A paper link labelled with its venue beside a title column: "| **UNI** | ... | [Nature Medicine](url) |"
         named = [r for r in paper_titles if title.title and r.title and self._venue_label(r.title)]
         title.venue_tags += [part.strip() for r in named for part in r.title.split(" / ")]
@@ -956,6 +988,8 @@ class _ListParser:
         `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
         read = self.read_row(line, cell, default="paper")
         venue_raw = self._venue_from_tags([*read.venue_tags, self._venue_in_text(cell.text)])
+        if not venue_raw and read.title_link is not None and NAME_AND_YEAR.fullmatch(_text_before_links(cell)):
+            venue_raw = _text_before_links(cell)  # "Neural Networks 2020 [Title](url)": the venue, then the title
         if venue_raw and read.title_link is None:  # "Title, CVPR 2024: [Paper]": the title ends before its venue
             cut = re.search(r"[,.;:]?\s*" + r"\W*\s*".join(map(re.escape, venue_raw.split())), read.title)
             if cut and cut.start() > 0:
@@ -963,7 +997,9 @@ class _ListParser:
         links = self._links_of(read)
         if not read.title and self._paper_under_bold_name(links):
             return
-        reason = self._not_a_paper(read, cell, venue_raw, links, _title_links_a_note(cell))
+        # a row of plain words under a heading that names a venue ("## CVPR 2023") needs no venue of its own
+        heading_venue = self.heading_venue() if not cell.links else ""
+        reason = self._not_a_paper(read, cell, venue_raw or heading_venue, links, _title_links_a_note(cell))
         if reason:
             self.warn(line, f"list item not read as a paper: {reason}")
             return

@@ -268,3 +268,9 @@ def test_a_link_to_another_listed_paper_is_named_and_says_nothing_of_its_venue(
     # the link is CornerNet's (line 9): a link_title_mismatch naming it, and no venue_suspect from its ECCV URL
     assert [kind for kind, _ in at_five] == ["link_title_mismatch"]
     assert at_five[0][1].endswith("(the paper listed at line 9)")
+
+
+def test_a_file_on_a_code_host_is_noted_and_a_repository_is_code(tmp_path: Path, vocab: Vocabulary) -> None:
+    report = curate(make("curate_code_elsewhere.md", tmp_path, vocab), DATA)
+    (notebook,) = report.gaps.papers_without_code  # the repository in the project column is code
+    assert notebook.code_elsewhere == "https://github.com/someone/demo/blob/main/demo.ipynb"

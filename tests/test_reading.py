@@ -403,3 +403,32 @@ def test_citations_in_sub_items_reference_columns_and_bold_named_blocks(vocab: V
     assert (rows[29].title, rows[29].arxiv_id) == ("HRNet", "1902.09212")
     assert rows[33].title == "AlphaPose"  # "**AlphaPose** 🌟": the emoji is no part of the name
     assert set(rows) == {5, 9, 12, 18, 19, 25, 29, 33}
+
+
+def test_venues_written_before_titles_rows_under_venue_headings_and_code_in_other_columns(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "venues_first_and_code_elsewhere.md")
+    rows = by_line(parsed)
+    # a capitalised name and a year before the linked title: the venue, known or not
+    assert (rows[5].venue.family, rows[5].year) == ("Neural Networks", 2020)
+    assert (rows[6].venue.family, rows[6].year) == ("Journal of Causal Inference", 2018)
+    assert rows[6].code_links == ()  # slides kept in a repository are no code, however the URL is spelt
+    assert (rows[10].venue.family, rows[10].year) == ("CVPR", 2023)  # no link: the heading names the venue
+    assert [link.kind for link in rows[11].code_links] == ["code"]  # a gist is code
+    # in a project column, a link labelled GitHub, or a repository whatever its label, is the code
+    assert [link.url for link in rows[18].code_links] == ["https://github.com/showlab/Tune-A-Video"]
+    assert [link.url for link in rows[19].code_links] == ["https://github.com/someone/consistent-editing"]
+
+
+def test_badges_that_name_venues_results_that_cite_papers_and_learning_materials(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "badges_results_and_materials.md")
+    rows = by_line(parsed)
+    # a shields.io badge with no alt text says what its address spells: "ICLR_2022", "Nature_Biotechnology_2023"
+    assert (rows[5].venue.family, rows[5].year) == ("ICLR", 2022) and rows[5].code_links
+    assert (rows[10].title, rows[10].venue.family, rows[10].year) == (
+        "Large language models generate functional protein sequences across diverse families",
+        "Nature Biotechnology", 2023)
+    assert (rows[14].venue.family, rows[14].year) == ("arXiv", 2025)  # "Arxiv_2508"
+    assert rows[18].title.endswith("the Cocktail Party Problem and Related Auditory Models")  # not ", Bo Xu, 2019"
+    # a table of scores whose rows say where each method was published lists papers, not a leaderboard
+    assert (rows[24].title, rows[24].venue.family) == ("SEGAN", "Interspeech") and 25 in rows
+    assert 30 not in rows  # a video under "Learning materials"

@@ -39,7 +39,7 @@ KIND_NOUNS = frozenset({
     "framework", "frameworks", "platform", "platforms", "resource", "resources", "implementation",
     "implementations", "tutorial", "tutorials", "course", "courses", "lecture", "lectures", "talk", "talks",
     "blog", "blogs", "post", "posts", "news", "update", "updates", "people", "lab", "labs", "contributors",
-    "podcast", "podcasts", "slides", "docs", "documentation", "leaderboard", "leaderboards",
+    "podcast", "podcasts", "slides", "docs", "documentation", "leaderboard", "leaderboards", "materials",
 })
 FILLER_WORDS = frozenset({
     "and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our",

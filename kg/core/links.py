@@ -20,7 +20,8 @@ HOST_KINDS: tuple[tuple[str, LinkKind], ...] = (
     ("dl.acm.org", "acm"),
     ("openreview.net", "openreview"),
     ("gitlab.com", "gitlab"),
-    *((host, "code") for host in ("bitbucket.org", "codeberg.org", "gitee.com", "anonymous.4open.science")),
+    *((host, "code") for host in ("bitbucket.org", "codeberg.org", "gitee.com", "anonymous.4open.science",
+                                  "gist.github.com")),
     ("huggingface.co", "huggingface"),
     *((host, "publisher") for host in (
         "link.springer.com", "ecva.net", "aaai.org", "ojs.aaai.org", "ijcai.org", "papers.nips.cc",

@@ -72,11 +72,21 @@ class Link:
 
 
 def code_links_of(links: tuple[Link, ...]) -> tuple[Link, ...]:
-    """Links to code: the code column, plus code hosts written in a mixed "links" column or as the title."""
+    """Links to code: the code column, plus code hosts written in a mixed "links" column or as the title, and
+    a repository itself whatever its label says ("[website](https://github.com/QData/TextAttack)"; not a file
+    kept in one, "[Slides](https://github.com/o/r/blob/main/talk.pdf)")."""
     return tuple(
         link for link in links
         if link.column == "code" or (link.column in ("links", "title") and link.kind in CODE_HOSTS)
+        or (link.column == "project" and _repository_itself(link))
     )
+
+
+def _repository_itself(link: Link) -> bool:
+    """Whether a link is to a GitHub or GitLab repository's front page (owner/name, or a folder of it)."""
+    path = link.url.split("://", 1)[-1].split("?")[0].split("#")[0]
+    segments = [s for s in path.split("/") if s][1:]
+    return link.kind in ("github", "gitlab") and (len(segments) == 2 or (len(segments) > 2 and segments[2] == "tree"))
 
 
 @dataclass(frozen=True)

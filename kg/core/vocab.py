@@ -46,6 +46,8 @@ MISSPELT_NAME_SCORE = 92
 # Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
 SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
+ARXIV_MONTH = re.compile(r"\s*(arxiv)\s+(\d\d)(?:0[1-9]|1[0-2])\s*", re.IGNORECASE)
+"""arXiv and four digits: the year and month its ids start with ("Arxiv_2508" is August 2025)."""
 VENUE_AND_PART = re.compile(r"\s*([^()]*?\w)\s*\(([^()]+)\)\s*")
 """A venue, then the part of it a paper appeared in, in brackets: "CVPRW (PBVS)"."""
 
@@ -269,12 +271,15 @@ class Vocabulary:
         reading saying so (in the note too). Unknown names are kept as written with kind "unknown"; the caller
         warns about them.
         """
-        text = " ".join(EMOJI_SHORTCODE.sub(" ", raw.replace("`", " ")).split())  # "AAAI :mortar_board:"
+        # "AAAI :mortar_board:", "ICLR_2022"
+        text = " ".join(EMOJI_SHORTCODE.sub(" ", raw.replace("`", " ")).replace("_", " ").split())
         text = " ".join(ARXIV_NUMBER.sub(" ", text).split())  # "arXiv:1703.01619": the id is no part of a venue
         if not text or text.lower() in PLACEHOLDERS:
             return Venue(raw=raw.strip(), family=None, year=None, kind="unknown")
         readings: list[str] = []
         year, rest = _take_year(text, readings)
+        if year is None and (yymm := ARXIV_MONTH.fullmatch(rest)):  # "Arxiv_2508": arXiv, August 2025
+            year, rest = 2000 + int(yymm.group(2)), yymm.group(1)
         glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
             year, rest = century(int(glued.group(2))), glued.group(1)
