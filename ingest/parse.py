@@ -920,10 +920,13 @@ class _ListParser:
             return
         if self.section_kind != "papers" and not (self.section_kind == "other" and self._cites_a_paper(line, cell)):
             return
+        if cell.links and all(href.startswith("#") for _, href in cell.links):
+            return  # "**CVPR** [2023](#cvpr-2023) [2022](#cvpr-2022)": bookmarks into the list, not a row
         first = next(iter(visible_pieces(cell.pieces)), None)
         after_first = cell.pieces[cell.pieces.index(first) + 1 :] if first is not None else []
         opens_with_title = first is not None and (
-            (first.kind == "text" and first.strong)
+            # bold words ending in a colon label what follows ("**Other Paper Collection Repo:** [Github](url)")
+            (first.kind == "text" and first.strong and not first.text.rstrip().endswith(":"))
             or (first.kind == "link" and not self.reader.is_generic(first.text))
             or (first.kind == "text" and first.emphasis and bool(after_first) and after_first[0].kind == "break")
             # a method's name, then its linked title: "FullGrad, [Full-Gradient Representation ...](url), NIPS 2019"

@@ -384,6 +384,7 @@ def test_sections_under_contents_sub_item_citations_authors_and_spacer_rows(voca
     assert set(rows) - {29, 32} == {9, 10, 11, 14, 23, 24}  # "| []() | | []() |" is a spacer
     # under a heading of software and data, a report on a library is a paper; a data set the vocabulary knows is not
     assert rows[32].title.startswith("TensorFlow") and [d.line for d in parsed.datasets] == [33]
+    assert max(rows) == 32  # bookmarks into the list, and bold words ending in a colon, open no paper
     # a "Title" column of [arXiv] links beside a "Method" column: the method names the work
     assert (rows[29].title, rows[29].arxiv_id) == ("NiNLoss", "2008.03889")
 

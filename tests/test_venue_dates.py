@@ -35,7 +35,11 @@ def test_a_conference_may_come_within_the_grace_period_before_its_arxiv_id() -> 
     assert "months before arXiv id" in (date_conflict(cvpr, "2212.00001", MONTHS) or "")
 
 
-def test_a_paper_printed_before_arxiv_took_new_style_ids_may_reach_it_years_later() -> None:
+def test_a_paper_may_reach_arxiv_years_after_print_but_not_months_after_a_wrong_year() -> None:
     journal = Venue(raw="Physics Review 1995", family="Physics Review", year=1995, kind="unknown")
     assert date_conflict(journal, "cond-mat/9805244", MONTHS) is None  # printed 1995, on arXiv in 1998
-    assert "months before arXiv id" in (date_conflict(journal, "0805.12345", MONTHS) or "")
+    assert date_conflict(journal, "0805.12345", MONTHS) is None  # uploaded thirteen years on
+    uai = Venue(raw="UAI 2009", family="UAI", year=2009, kind="conference")
+    assert date_conflict(uai, "1205.2599", MONTHS) is None  # arXiv's 2012 upload of UAI's back catalogue
+    wacv = Venue(raw="WACV2021", family="WACV", year=2021, kind="conference")
+    assert "7 months before arXiv id" in (date_conflict(wacv, "2110.11998", MONTHS) or "")  # WACV 2022's paper

@@ -27,10 +27,12 @@ on January ids sit at 23 and 1,647 (sent in late December) and at 5,204 to 8,570
 
 @dataclass(frozen=True)
 class VenueMonths:
-    """The usual month of each venue family; grace: months a paper may appear on arXiv after it."""
+    """The usual month of each venue family; grace: months a paper may appear on arXiv after it; late: months
+    after which it reached arXiv late (an old paper uploaded years on) and the venue's year is no suspect."""
 
     months: dict[str, int]
     grace: int = 3
+    late: int = 12
 
     @classmethod
     def load(cls, data_dir: Path) -> VenueMonths:
@@ -40,7 +42,8 @@ class VenueMonths:
             table = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise UserError(f"{path}: cannot read venue months ({error}); restore it from data/") from error
-        return cls({str(k): int(v) for k, v in table.get("months", {}).items()}, int(table.get("grace_months", 3)))
+        return cls({str(k): int(v) for k, v in table.get("months", {}).items()}, int(table.get("grace_months", 3)),
+                   int(table.get("late_months", 12)))
 
 
 def arxiv_sequence(arxiv_id: str) -> int | None:
@@ -62,7 +65,8 @@ def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> st
     """Why a venue contradicts the arXiv id's date, or None when it does not (or cannot be told).
 
     A preprint venue must name the arXiv year; a conference or journal must not come more than the grace
-    period before the paper first appeared on arXiv (old-style ids excepted). Workshops are not checked.
+    period before the paper first appeared on arXiv, unless more than a year before (the paper reached arXiv
+    late; old-style ids likewise). Workshops are not checked.
     """
     if venue.year is None or not arxiv_id or venue.kind == "workshop":
         return None  # workshop papers often reach arXiv long after, as extended versions
@@ -81,7 +85,7 @@ def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> st
         return None  # an old-style id (before April 2007): papers then often reached arXiv years after print
     venue_month = months.months.get(venue.family or "", 12)
     months_after = (year - venue.year) * 12 + (month - venue_month)
-    if months_after > months.grace:
+    if months.grace < months_after <= months.late:
         return (
             f"venue {venue.raw or venue.label} (usually month {venue_month}) is {months_after} months before "
             f"arXiv id {arxiv_id} first appeared ({year}-{month:02d})"
