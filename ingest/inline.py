@@ -79,6 +79,8 @@ LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
 MAX_ITALIC_VENUE_WORDS = 6
+PRESENTATIONS = frozenset({"oral", "spotlight", "highlight", "poster", "orals", "spotlights", "highlights", "posters"})
+"""How a paper was presented, in brackets after its title ("Title. (Oral)"): no part of the title."""
 NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s|\()")  # "**CLIP** — ...", "**GatorTron** (90B words)"
 CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
@@ -312,6 +314,8 @@ class RowReader:
             if match.start() == 0 and re.fullmatch(r"\d\d", match.group(1)):  # "(25)Title": a year
                 tags.append(str(century(int(match.group(1)))))
                 return " \x01 "
+            if match.group(0).startswith("(") and set(match.group(1).lower().split()) <= PRESENTATIONS:
+                return " "  # "Title. (Oral)": how it was presented, no part of the title
             tag = self.venue_tag(match.group(1))
             if tag is None and not text[: match.start()].strip() and NAME_AND_YEAR.fullmatch(match.group(1)):
                 tag = match.group(1)  # the row opens with its venue: "(IEEE Intelligent Systems 2023) Title"
@@ -337,6 +341,8 @@ class RowReader:
             return _clean_title(strong)
         if quoted_title:
             return _clean_title(quoted_title)
+        if strong.endswith(":") and len(strong.split()) <= 2 and text.lstrip().startswith(strong):
+            text = text.lstrip()[len(strong):]  # "**p-tracker:** Tracking as Online ...": the name, then the title
         runs = re.split(r"([\x00\x01\x02])", text)
         for index in range(0, len(runs), 2):
             # "[[CVPR](url)] [251:fire:] Title": the bracket closing a link and the tags after it are not the title

@@ -15,6 +15,7 @@ import hashlib
 import re
 import stat
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -61,6 +62,9 @@ NAME_AND_YEAR_LINE = re.compile(r"[*_]*[A-Z][\w&.'’ -]{1,60}?[*_]*,?\s*(?:'\d\
 """A citation's line naming only where and when: "Communications of the ACM, 1995", "SIGMOD'08", "*ICCV*, 2021"."""
 BLOCK_LABEL = re.compile(r"\s+(?:key\s+)?(?:features|highlights|overview|details)$", re.IGNORECASE)
 """Words after a name in bold that introduce the bullets below it ("**ViTPose Key Features:**")."""
+TRAILING_NAME = re.compile(r"\s+\((?=[^()\s]*[A-Z])[A-Za-z0-9][\w.+\-]{0,19}\)$")
+"""A short name in brackets closing a title: "(DSN)", "(I-GCG)"."""
+NAMES_TAGGED_SHARE = 0.5
 MAX_CITATION_SUB_ITEMS = 3
 """Sub-items a paper's citation may take (authors, venue, year) when they are no rows of their own."""
 MAX_RESOURCE_LABEL_WORDS = 3
@@ -138,6 +142,17 @@ def _badge_text(src: str) -> str:
     words = unquote(parts.path.removeprefix("/badge/")).replace("--", "\x00").split("-")[:-1]  # drop the colour
     return " ".join(" ".join(words).replace("__", "\x01").replace("_", " ").replace("\x00", "-")
                     .replace("\x01", "_").split())
+
+
+def _names_tagged(body_cells: list[list[str]], roles: list[str | None]) -> bool:
+    """Whether most title cells of a table end with a short name in brackets ("**Don't Say No: Jailbreaking
+    LLM by Suppressing Refusal (DSN)**"): the list tags its titles so, and the name is no part of them. A few
+    such titles in a table are titles that spell out their acronym ("... Error Reduction (ROVER)")."""
+    if "title" not in roles:
+        return False
+    index = roles.index("title")
+    titles = [row[index].strip(" *_") for row in body_cells if index < len(row) and row[index].strip()]
+    return bool(titles) and sum(bool(TRAILING_NAME.search(t)) for t in titles) >= NAMES_TAGGED_SHARE * len(titles)
 
 
 def _text_before_links(cell: Cell) -> str:
@@ -584,7 +599,7 @@ class _ListParser:
         else:
             if "title" not in roles:
                 roles = self._guess_title_column(roles, rows[0][0] + 1)
-            handler = self._paper_row
+            handler = partial(self._paper_row, names_tagged=_names_tagged(body_cells, roles))
             body = "\n".join(self.lines[r[0]] for r in rows[1:])
             if not BARE_URL.search(body) and "venue" not in roles and "year" not in roles:
                 for row_map in rows[1:]:
@@ -630,7 +645,10 @@ class _ListParser:
         self.warn(line, "table has no title column; its rows are read as titles from the first column")
         return ["title", *guessed[1:]]
 
-    def _paper_row(self, line: int, raw: str, cells: list[str], roles: list[str | None]) -> None:
+    def _paper_row(self, line: int, raw: str, cells: list[str], roles: list[str | None],
+                   names_tagged: bool = False) -> None:
+        """A table row of a paper. names_tagged: the table closes its titles with the method's name in
+        brackets (`_names_tagged`), which is then no part of the title."""
         flags: list[EntryFlag] = []
         if len(cells) > len(roles):
             flags.append("extra_cells")
@@ -651,6 +669,8 @@ class _ListParser:
                 flags.append("placeholder")
             if role == "title":
                 title = self.read_row(line, cell, default="paper")
+                if names_tagged:
+                    title.title = TRAILING_NAME.sub("", title.title)
                 links += self._links_of(title)
             elif role == "venue":
                 venue_raw = cell.text or source  # "_TKDE_", "**CVPR**": the words, not their markup
@@ -866,7 +886,8 @@ class _ListParser:
         if cell.links and all(href.startswith("#") for _, href in cell.links):
             return start  # the list's table of contents: navigation, not a row
         resume = start
-        if not cell.links and YEAR.search(cell.text):  # "**Title (ICML 2018)**" alone, its links below
+        # "**Title (ICML 2018)**", or a title of several words, alone: its authors and links below
+        if not cell.links and (YEAR.search(cell.text) or len(cell.text.split()) > MIN_BULLET_TITLE_WORDS):
             nested_cell = self.parse_inline(nested)
             labels = [label for label, _ in nested_cell.links]
             # the sub-items carry resources ("[[Paper]]", "[[Python Reference]]") and authors, not rows of

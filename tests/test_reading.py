@@ -433,3 +433,15 @@ def test_badges_that_name_venues_results_that_cite_papers_and_learning_materials
     # a table of scores whose rows say where each method was published lists papers, not a leaderboard
     assert (rows[24].title, rows[24].venue.family) == ("SEGAN", "Interspeech") and 25 in rows
     assert 30 not in rows  # a video under "Learning materials"
+
+
+def test_names_a_table_tags_its_titles_with_and_rows_whose_links_sit_in_sub_items(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "tagged_titles_and_named_rows.md"))
+    # most titles of the table close with the method's name in brackets: the list's tag, no part of them
+    assert rows[7].title == "Jigsaw Puzzles: Splitting Harmful Questions to Jailbreak Large Language Models"
+    # one title in a table spelling out its acronym keeps it
+    assert rows[15].title.endswith("Recognizer Output Voting Error Reduction (ROVER)")
+    # a bold name ending in a colon before the title; a title whose authors and links are in its sub-items
+    assert rows[21].title.startswith("Tracking as Online Decision-Making") and rows[21].arxiv_id == "1707.04991"
+    assert rows[24].title == "Context-Aware Correlation Filter Tracking"  # "(Oral)" is how it was presented
+    assert [link.url for link in rows[24].code_links] == ["https://github.com/thias15/Context-Aware-CF-Tracking"]
