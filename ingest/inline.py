@@ -79,6 +79,7 @@ LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
 MAX_ITALIC_VENUE_WORDS = 6
+ET_AL = re.compile(r"\be[tl]\.?\s+al\b", re.IGNORECASE)
 PRESENTATIONS = frozenset({"oral", "spotlight", "highlight", "poster", "orals", "spotlights", "highlights", "posters"})
 """How a paper was presented, in brackets after its title ("Title. (Oral)"): no part of the title."""
 NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s|\()")  # "**CLIP** — ...", "**GatorTron** (90B words)"
@@ -316,6 +317,8 @@ class RowReader:
                 return " \x01 "
             if match.group(0).startswith("(") and set(match.group(1).lower().split()) <= PRESENTATIONS:
                 return " "  # "Title. (Oral)": how it was presented, no part of the title
+            if ET_AL.search(match.group(1)):
+                return " \x01 "  # "(Park et al. 2019)": who wrote it and when, no venue
             tag = self.venue_tag(match.group(1))
             if tag is None and not text[: match.start()].strip() and NAME_AND_YEAR.fullmatch(match.group(1)):
                 tag = match.group(1)  # the row opens with its venue: "(IEEE Intelligent Systems 2023) Title"

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.inline import NAME_AND_YEAR, QUOTED, Piece, RowReader, RowText, label_role, visible_pieces, year_of
+from ingest.inline import ET_AL, NAME_AND_YEAR, QUOTED, Piece, RowReader, RowText, label_role, visible_pieces, year_of
 from kg.core import settings
 from kg.core.errors import UserError
 from kg.core.headings import (
@@ -1065,7 +1065,8 @@ class _ListParser:
                                                 or year_of(cell.text.replace(read.title, ""))):
             return None
         if (venue_raw or (paper_link and any(link.arxiv_id for link in links)) or (read.bold_title and links)
-                or (noted and year_of(cell.text.replace(read.title, "")))):  # "[GAN Q-learning](GANQL.md) 20 July 2018"
+                or (noted and year_of(cell.text.replace(read.title, "")))  # "[GAN Q-learning](GANQL.md) 20 July 2018"
+                or (links and ET_AL.search(cell.text))):  # "[Alias-Free GAN](url) (Karras et al. 2021)": cited
             return None
         if words >= MIN_BULLET_TITLE_WORDS:
             return "no link, no venue and no year"

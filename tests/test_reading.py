@@ -445,3 +445,6 @@ def test_names_a_table_tags_its_titles_with_and_rows_whose_links_sit_in_sub_item
     assert rows[21].title.startswith("Tracking as Online Decision-Making") and rows[21].arxiv_id == "1707.04991"
     assert rows[24].title == "Context-Aware Correlation Filter Tracking"  # "(Oral)" is how it was presented
     assert [link.url for link in rows[24].code_links] == ["https://github.com/thias15/Context-Aware-CF-Tracking"]
+    # "(Park et al. 2019)" cites authors and a year, no venue; it makes a name of two words a cited work
+    assert (rows[30].venue.family, rows[30].year) == (None, 2019)
+    assert (rows[31].title, rows[31].year) == ("Alias-Free GAN", 2021)
