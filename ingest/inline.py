@@ -21,7 +21,7 @@ from typing import Literal
 
 from kg.core.links import arxiv_id, classify
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, LinkColumn
-from kg.core.vocab import EMOJI_SHORTCODE, YEAR, Vocabulary, alias_key, century
+from kg.core.vocab import EMOJI_SHORTCODE, VENUE_DECORATIONS, YEAR, Vocabulary, alias_key, century
 
 PieceKind = Literal["text", "link", "code", "break", "venue"]
 
@@ -71,7 +71,7 @@ AUTHORS_AFTER_TITLE = re.compile(
     r"|\.\s+[A-Z][\w'’\-]+(?:\s+and\s+[A-Z][\w'’\-]+|\s+et\.?\s+al\b)[.\s]*$"
     r"|\s+\((?:19|20)\d\d,).*$"
     r"|\s+\([A-Z][\w'’\-]+\s+e[tl]\.?\s+al\b[^()]*\)"
-    r"|,\s*(?:[^,]{1,40},\s*){0,2}?(?:[^,\s]+\s+){0,2}(?:19|20)\d\d\b[^,]{0,40}$")
+    r"|,\s*(?:[^,]{1,40},\s*){0,2}?(?:[A-Z][\w.&'’\-]*\s+){0,2}(?:19|20)\d\d\s*(?:\([^()]*\))?[.\s]*$")
 BROKEN_LINK_AFTER_TITLE = re.compile(r"\[+[^\[\]]*\]\s*\[\s*https?://.*$")
 """A link written with brackets for parentheses, glued to the title: "Title[[paper][https://arxiv.org/...]]"."""
 # Tags of one token that close a title written as text: "Title [bnn] [hardware]".
@@ -79,9 +79,11 @@ LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
 # A tag of one token before a title: "[NeRF-AD]", "(SadTalker)".
 ABBREVIATION_TAG = re.compile(r"^\s*\[\s*[^\[\]\s]{1,40}(?:\s[^\[\]\s]{1,20})?\s*\]\s*")
 MAX_ITALIC_VENUE_WORDS = 6
+INITIAL = re.compile(r"\b[A-Z]\.\s")
+"""An initial in a run of names: "R. G. Kaiming He, P. Dollar"."""
+MAX_TAG_WORDS = 3
+"""Bold words before a longer title in italics that are a tag (a name, the authors), not the title."""
 ET_AL = re.compile(r"\be[tl]\.?\s+al\b", re.IGNORECASE)
-PRESENTATIONS = frozenset({"oral", "spotlight", "highlight", "poster", "orals", "spotlights", "highlights", "posters"})
-"""How a paper was presented, in brackets after its title ("Title. (Oral)"): no part of the title."""
 NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s|\()")  # "**CLIP** — ...", "**GatorTron** (90B words)"
 CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
@@ -176,8 +178,9 @@ class RowReader:
         if venue.kind != "unknown" or YEAR.fullmatch(text):
             return text
         # An unknown acronym with a year ("ICPR 2020", "TAFFC 2023") is a venue the vocabulary lacks.
-        if ACRONYM_YEAR.match(text) and len(text.split()) <= 4:
-            return text
+        acronym = ACRONYM_YEAR.match(text)
+        if acronym and len(text.split()) <= 4 and sum(char.isupper() for char in acronym.group(1)) >= 2:
+            return text  # not a capitalised word: "Slides 2021"
         return None
 
     def read(self, pieces: list[Piece], default: LinkColumn) -> RowText:
@@ -221,7 +224,8 @@ class RowReader:
                     text_parts.append("\x00")  # where the title link stood
                     continue
                 # a badge or link naming where the paper appeared, beside a title in bold: "Nature Biotechnology 2023"
-                if self.venue_tag(label) or (bold_title and NAME_AND_YEAR.fullmatch(label)):
+                if self.venue_tag(label) or (bold_title and label_role(label) is None
+                                             and NAME_AND_YEAR.fullmatch(label)):
                     row.venue_tags.append(label)
                 row.links.append((label, piece.href, self.link_role(label, piece.href, default)))
                 text_parts.append("\x01")  # a link: ends a run of title text
@@ -315,7 +319,7 @@ class RowReader:
             if match.start() == 0 and re.fullmatch(r"\d\d", match.group(1)):  # "(25)Title": a year
                 tags.append(str(century(int(match.group(1)))))
                 return " \x01 "
-            if match.group(0).startswith("(") and set(match.group(1).lower().split()) <= PRESENTATIONS:
+            if match.group(0).startswith("(") and set(match.group(1).lower().split()) <= VENUE_DECORATIONS:
                 return " "  # "Title. (Oral)": how it was presented, no part of the title
             if ET_AL.search(match.group(1)):
                 return " \x01 "  # "(Park et al. 2019)": who wrote it and when, no venue
@@ -338,6 +342,12 @@ class RowReader:
         strong = strong.replace("\x01", " ").strip()
         quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
         quoted_title = quoted.group(1) if quoted and len(quoted.group(1).split()) >= 3 else ""
+        # a few bold words before a longer title in italics are a name or the authors, not the title:
+        # "**PCA** (Hoppe et al.) - *Surface Reconstruction from Unorganized Points*. SIGGRAPH 1992."
+        italic = _first_italic_run(pieces)
+        if (strong and len(strong.split()) <= MAX_TAG_WORDS < len(italic.split())
+                and italic.count(",") < 2 and not ET_AL.search(italic) and not INITIAL.search(italic)):
+            return _clean_title(italic)
         # bold words fewer than a quoted title's are the method's name: **KIP**: Authors. "Dataset Meta-Learning ..."
         if (len(strong.split()) >= 2 or _opens_with_bold(pieces)) and not self.venue_tag(strong) and not (
                 quoted_title and len(strong.split()) < len(quoted_title.split())):
@@ -418,6 +428,17 @@ def _continues(line: str, following: str) -> bool:
     return bool(words and nxt) and (nxt[0].islower() or words[-1].lower() in CONNECTING_WORDS)
 
 
+def _first_italic_run(pieces: list[Piece]) -> str:
+    """The text of the first run of pieces in italics and not in bold (authors are, or a title is)."""
+    run: list[str] = []
+    for piece in pieces:
+        if piece.kind == "text" and piece.emphasis and not piece.strong:
+            run.append(piece.text)
+        elif run and (piece.kind != "text" or piece.text.strip()):
+            break
+    return " ".join(" ".join(run).split())
+
+
 def _first_italic_line(pieces: list[Piece]) -> str:
     """The text of a row's first line when it is all in italics and a line break follows it."""
     line: list[Piece] = []
@@ -463,7 +484,7 @@ def _clean_title(text: str) -> str:
     text = " ".join(EMOJI_SHORTCODE.sub("", text.replace("\x00", " ")).split())
     text = re.sub(r"^\(\s*[^()\s]{1,20}\s*\)\s*(?=\w)", "", text)  # "(SCNN)Spatial As Deep: ...": its short name
     # "(RAPM): Title", "（Otter Knowledge) Title": a name of a few words set apart before the title
-    text = re.sub(r"^[(（]\s*[^()（）]{1,30}?\s*[)）](?::\s*|\s+)(?=\w)", "", text)
+    text = re.sub(r"^(?:\(\s*[^()（）]{1,30}?\s*\):\s*|（\s*[^()（）]{1,30}?\s*[)）]\s*)(?=\w)", "", text)
     text = re.sub(r"^\W*?(?=[\w\"“'(])", "", text) if text else text
     previous = None
     while previous != text:

@@ -65,6 +65,10 @@ BLOCK_LABEL = re.compile(r"\s+(?:key\s+)?(?:features|highlights|overview|details
 TRAILING_NAME = re.compile(r"\s+\((?=[^()\s]*[A-Z])[A-Za-z0-9][\w.+\-]{0,19}\)$")
 """A short name in brackets closing a title: "(DSN)", "(I-GCG)"."""
 NAMES_TAGGED_SHARE = 0.5
+MIN_TAGGED_TITLES = 3
+"""A table tags its titles with names when half or more of three or more do: in the corpus the lists that
+spell out an acronym in a title do so in a few rows of a table; the one that tags does so in half to most
+(17 of 34 in one table)."""
 MAX_CITATION_SUB_ITEMS = 3
 """Sub-items a paper's citation may take (authors, venue, year) when they are no rows of their own."""
 MAX_RESOURCE_LABEL_WORDS = 3
@@ -151,8 +155,10 @@ def _names_tagged(body_cells: list[list[str]], roles: list[str | None]) -> bool:
     if "title" not in roles:
         return False
     index = roles.index("title")
-    titles = [row[index].strip(" *_") for row in body_cells if index < len(row) and row[index].strip()]
-    return bool(titles) and sum(bool(TRAILING_NAME.search(t)) for t in titles) >= NAMES_TAGGED_SHARE * len(titles)
+    titles = [re.sub(r"[*_`]|\]\([^)]*\)|\[", "", row[index]).strip() for row in body_cells if index < len(row)]
+    titles = [title for title in titles if title]
+    return (len(titles) >= MIN_TAGGED_TITLES
+            and sum(bool(TRAILING_NAME.search(t)) for t in titles) >= NAMES_TAGGED_SHARE * len(titles))
 
 
 def _text_before_links(cell: Cell) -> str:
@@ -163,6 +169,16 @@ def _text_before_links(cell: Cell) -> str:
             break
         before.append(piece.text)
     return " ".join(" ".join(before).split())
+
+
+def _cites_in_quotes(cell: Cell) -> bool:
+    """Whether a paragraph is a citation: authors, the title in quotes, then a link to the paper
+    (`Jialin Liu, Fei Chao. "Task Level Data Augmentation for Meta-Learning." ICLR(2021). [[pdf]](url)`)."""
+    quoted = QUOTED.search(cell.text)
+    if quoted is None or len(quoted.group(1).split()) < MIN_BULLET_TITLE_WORDS:
+        return False
+    links = [make_link(href, label, "paper") for label, href in cell.links if href.startswith(("http:", "https:"))]
+    return bool(_paper_links(links))
 
 
 def _code_by_its_label(link: Link) -> Link:
@@ -904,8 +920,9 @@ class _ListParser:
             if (not nested_cell.links and len(lines) <= MAX_CITATION_SUB_ITEMS and len(dated) == 1
                     and not any(piece.strong for piece in nested_cell.pieces)):
                 # the dated line, bracketed, is the row's venue tag: "[SIGMOD'08]", "[Communications of the ACM, 1995]"
-                cited = [f"[{line.strip('*_ .')}]" if line in dated and NAME_AND_YEAR_LINE.fullmatch(line) else line
-                         for line in lines]
+                # (only beside a line of authors: "Kevin Doan and Ping Li, 2021" alone names who, not where)
+                cited = [f"[{line.strip('*_ .')}]" if line in dated and len(lines) > 1
+                         and NAME_AND_YEAR_LINE.fullmatch(line) else line for line in lines]
                 cell, resume = self.parse_inline("  \n".join([own, *cited])), close
         if _is_bold_heading(cell):
             self._push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
@@ -954,16 +971,9 @@ class _ListParser:
             or (first.kind == "text" and bool(NAME_BEFORE_TITLE.fullmatch(first.text)) and bool(after_first)
                 and after_first[0].kind == "link" and not self.reader.is_generic(after_first[0].text))
         )
-        if opens_with_title or self._cites_in_quotes(line, cell):
+        if opens_with_title or _cites_in_quotes(cell):
             self._paper_bullet(line, self.lines[line - 1], cell)
 
-    def _cites_in_quotes(self, line: int, cell: Cell) -> bool:
-        """Whether a paragraph is a citation: authors, the title in quotes, then a link to the paper
-        (`Jialin Liu, Fei Chao. "Task Level Data Augmentation for Meta-Learning." ICLR(2021). [[pdf]](url)`)."""
-        quoted = QUOTED.search(cell.text)
-        if quoted is None or len(quoted.group(1).split()) < MIN_BULLET_TITLE_WORDS:
-            return False
-        return bool(_paper_links(self._links_of(self.read_row(line, cell, default="paper"))))
 
     def _cites_a_paper(self, line: int, cell: Cell) -> bool:
         """Whether a row under a heading of non-papers still cites a paper: it links the paper itself and
@@ -1012,8 +1022,10 @@ class _ListParser:
         `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
         read = self.read_row(line, cell, default="paper")
         venue_raw = self._venue_from_tags([*read.venue_tags, self._venue_in_text(cell.text)])
-        if not venue_raw and read.title_link is not None and NAME_AND_YEAR.fullmatch(_text_before_links(cell)):
-            venue_raw = _text_before_links(cell)  # "Neural Networks 2020 [Title](url)": the venue, then the title
+        lead = _text_before_links(cell)
+        if (not venue_raw and read.title_link is not None and NAME_AND_YEAR.fullmatch(lead)
+                and not re.search(MONTH, lead, re.IGNORECASE)):  # "Added March 2021 [Title](url)" is a date
+            venue_raw = lead  # "Neural Networks 2020 [Title](url)": the venue, then the title
         if venue_raw and read.title_link is None:  # "Title, CVPR 2024: [Paper]": the title ends before its venue
             cut = re.search(r"[,.;:]?\s*" + r"\W*\s*".join(map(re.escape, venue_raw.split())), read.title)
             if cut and cut.start() > 0:
@@ -1038,7 +1050,8 @@ class _ListParser:
         """A bullet of links alone ("📄 [Paper](url) | [Code](url)") under a bold name ("**HRNet (High-Resolution
         Network)**", then bullets of its features) gives that name's paper, read at the name's line, once."""
         level, name, line = self.headings[-1] if self.headings else (0, "", 0)
-        if level != PSEUDO_HEADING_LEVEL or line in self.named_by_bold or not _paper_links(links):
+        if (level != PSEUDO_HEADING_LEVEL or line in self.named_by_bold or not _paper_links(links)
+                or named_section_kind(name) or heading_year(name)):  # "**Surveys**", "**2023**" name no work
             return False
         self.named_by_bold.add(line)
         # the name, without what spells it out, decorates or introduces it: "HRNet (High-Resolution Network)",

@@ -448,3 +448,24 @@ def test_names_a_table_tags_its_titles_with_and_rows_whose_links_sit_in_sub_item
     # "(Park et al. 2019)" cites authors and a year, no venue; it makes a name of two words a cited work
     assert (rows[30].venue.family, rows[30].year) == (None, 2019)
     assert (rows[31].title, rows[31].year) == ("Alias-Free GAN", 2021)
+
+
+def test_edge_cases_a_review_found(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "review_edge_cases.md")
+    rows = by_line(parsed)
+    # a comma then a number is no author-and-year tail unless the year closes the title
+    assert rows[5].title == "Scaling Training to 1024, 2048 and 4096 GPUs Efficiently"
+    assert rows[6].title == "COVID-19, 2020 and beyond: a survey of epidemic models"
+    assert rows[7].venue.family is None  # "[Slides 2021]" names a resource and a year, no venue
+    assert rows[8].venue.family is None  # "Added March 2021" is a date
+    assert (rows[9].title, rows[9].venue.family) == ("Surface Reconstruction from Unorganized Points", "SIGGRAPH")
+    assert rows[10].arxiv_id == "2401.01854"  # arXiv's own DOI
+    assert rows[11].venue.family is None and rows[11].year == 2021  # one sub-item of authors names no venue
+    assert 16 not in rows and 15 not in rows  # "**Surveys**" names a kind of rows, not a paper
+
+
+def test_a_venue_in_brackets_after_another_and_arxiv_months(vocab: Vocabulary) -> None:
+    both = vocab.parse_venue("arXiv (CVPR 2023)")
+    assert both.decoration is None  # two venues, not a venue and a part of it
+    assert (vocab.parse_venue("Arxiv_2508").year, vocab.parse_venue("arXiv 9905").year) == (2025, 1999)
+    assert (vocab.parse_venue("CVPRW (PBVS)").family, vocab.parse_venue("CVPRW (PBVS)").note) == ("CVPRW", "PBVS")

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from kg.core.model import Link, LinkColumn, LinkKind
 
 ARXIV_ID = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    r"(?:arxiv\.org/(?:abs|pdf|html|format)/|doi\.org/10\.48550/arxiv\.)"  # arXiv's own DOIs: 10.48550/arXiv.<id>
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
     re.IGNORECASE,
 )
 BARE_URL = re.compile(r"https?://[^\s<>\"'\]\[|`]+", re.IGNORECASE)

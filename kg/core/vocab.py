@@ -279,7 +279,7 @@ class Vocabulary:
         readings: list[str] = []
         year, rest = _take_year(text, readings)
         if year is None and (yymm := ARXIV_MONTH.fullmatch(rest)):  # "Arxiv_2508": arXiv, August 2025
-            year, rest = 2000 + int(yymm.group(2)), yymm.group(1)
+            year, rest = century(int(yymm.group(2))), yymm.group(1)
         glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
             year, rest = century(int(glued.group(2))), glued.group(1)
@@ -287,7 +287,8 @@ class Vocabulary:
         part = VENUE_AND_PART.fullmatch(rest)
         named_part = ""
         if part and not re.search(r"\bworkshops?\b|\bfindings\b", part.group(2), re.IGNORECASE) and (
-                self.parse_venue(part.group(1)).kind != "unknown"):
+                self.parse_venue(part.group(1)).kind != "unknown" and self.venue_family(part.group(2)) is None
+                and self.parse_venue(part.group(2)).kind == "unknown"):  # "arXiv (CVPR 2023)" names two venues
             rest, named_part = part.group(1), " ".join(re.sub(r"[^\w&+\-/ ]", " ", part.group(2)).split())
         rest = re.sub(r"[^\w&+\-/ ]", " ", rest)
         rest = re.sub(r"^\s*(?:in\s+)?(?:the\s+)?proceedings\s+of\s+(?:the\s+)?", "", rest, flags=re.IGNORECASE)
