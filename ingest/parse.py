@@ -161,6 +161,11 @@ def _names_tagged(body_cells: list[list[str]], roles: list[str | None]) -> bool:
             and sum(bool(TRAILING_NAME.search(t)) for t in titles) >= NAMES_TAGGED_SHARE * len(titles))
 
 
+def _cell_words(cell: Cell) -> str:
+    """What a cell says: its text, or the labels of its links when it holds links alone ("[Image quality ...](url)")."""
+    return cell.text or " ".join(label for label, _ in cell.links if label)
+
+
 def _text_before_links(cell: Cell) -> str:
     """The row's words before its first link: "Neural Networks 2020" in "Neural Networks 2020 [Title](url)"."""
     before = []
@@ -841,9 +846,12 @@ class _ListParser:
             name_index = roles.index("metric")
             reference_index = name_index + 1
         elif "title" in roles and None in roles:
-            name_index, reference_index = roles.index(None), roles.index("title")
-        head = parsed[name_index].text if name_index < len(parsed) else ""
-        reference = parsed[reference_index].text if reference_index < len(parsed) else ""
+            # the unnamed column of the shortest words: "Abbr" beside "Authors"
+            unnamed = [i for i, role in enumerate(roles) if role is None and i < len(parsed)]
+            name_index = min(unnamed, key=lambda i: len(_cell_words(parsed[i])), default=roles.index(None))
+            reference_index = roles.index("title")
+        head = _cell_words(parsed[name_index]) if name_index < len(parsed) else ""
+        reference = _cell_words(parsed[reference_index]) if reference_index < len(parsed) else ""
         reference = "" if reference in PLACEHOLDERS else reference
         links = [link for cell in parsed for link in self.make_links(line, cell, "paper")]
         self._add_metric(line, raw, head, reference, links)
