@@ -38,6 +38,7 @@ from kg.core.links import BARE_URL, is_pdf, make_link
 from kg.core.model import (
     CODE_HOSTS,
     PAPER_KINDS,
+    SOURCE_HOSTS,
     DatasetEntry,
     Entry,
     EntryFlag,
@@ -1081,7 +1082,7 @@ class _ListParser:
         if links and all(any(host in link.url.lower() for host in VIDEO_HOSTS) for link in links):
             return "it links only to videos"
         words = len(read.title.split())
-        paper_link = any(link.column in ("title", "paper") and link.kind != "github" for link in links)
+        paper_link = any(link.column in ("title", "paper") and link.kind not in SOURCE_HOSTS for link in links)
         if words >= MIN_BULLET_TITLE_WORDS and (links or noted or venue_raw
                                                 or year_of(cell.text.replace(read.title, ""))):
             return None

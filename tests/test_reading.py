@@ -418,6 +418,7 @@ def test_venues_written_before_titles_rows_under_venue_headings_and_code_in_othe
     # in a project column, a link labelled GitHub, or a repository whatever its label, is the code
     assert [link.url for link in rows[18].code_links] == ["https://github.com/showlab/Tune-A-Video"]
     assert [link.url for link in rows[19].code_links] == ["https://github.com/someone/consistent-editing"]
+    assert [link.url for link in rows[20].code_links] == ["https://gitlab.com/someone/editing/-/tree/main"]
 
 
 def test_badges_that_name_venues_results_that_cite_papers_and_learning_materials(vocab: Vocabulary) -> None:

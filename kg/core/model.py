@@ -28,7 +28,10 @@ VenueKind = Literal["conference", "workshop", "journal", "preprint", "book", "un
 EntryFlag = Literal["malformed_markdown", "placeholder", "missing_title", "unknown_venue", "extra_cells"]
 """Problems the parser saw in a row. A flagged row is still parsed as far as possible, never dropped."""
 
-CODE_HOSTS: frozenset[str] = frozenset({"github", "gitlab", "huggingface", "code"})
+SOURCE_HOSTS: frozenset[str] = frozenset({"github", "gitlab", "code"})
+"""Link kinds of hosts of source code repositories."""
+CODE_HOSTS: frozenset[str] = SOURCE_HOSTS | {"huggingface"}
+"""Link kinds whose repositories are a paper's code: source hosts, and Hugging Face's models and spaces."""
 PAPER_KINDS: frozenset[str] = frozenset({"arxiv", "cvf", "ieee", "acm", "openreview", "publisher"})
 """Link kinds that point to a paper, whatever the label or column says."""
 PAPER_COLUMNS: frozenset[str] = frozenset({"title", "paper", "links"})
@@ -83,10 +86,16 @@ def code_links_of(links: tuple[Link, ...]) -> tuple[Link, ...]:
 
 
 def _repository_itself(link: Link) -> bool:
-    """Whether a link is to a GitHub or GitLab repository's front page (owner/name, or a folder of it)."""
-    path = link.url.split("://", 1)[-1].split("?")[0].split("#")[0]
-    segments = [s for s in path.split("/") if s][1:]
-    return link.kind in ("github", "gitlab") and (len(segments) == 2 or (len(segments) > 2 and segments[2] == "tree"))
+    """Whether a link is to a source repository's front page (owner/name, or a folder of it: `/tree/`, GitLab's
+    `/-/tree/`), not to a file kept in it."""
+    segments = _path_segments(link.url)[1:]
+    return link.kind in SOURCE_HOSTS and (len(segments) == 2 or (len(segments) > 2 and segments[2] in ("tree", "-")))
+
+
+def _path_segments(url: str) -> list[str]:
+    """A URL's host and path segments, lowercase, without scheme, "www.", query or fragment."""
+    path = url.lower().split("://", 1)[-1].removeprefix("www.").split("?")[0].split("#")[0]
+    return [s for s in path.split("/") if s]
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,7 @@ class CodeRepo:
         """The repository a code link points to, or None when it is not on a code host."""
         if link.kind not in CODE_HOSTS:
             return None
-        path = link.url.lower().split("://", 1)[-1].removeprefix("www.").split("?")[0].split("#")[0]
-        segments = [s for s in path.split("/") if s]
+        segments = _path_segments(link.url)
         # host/owner/repo; huggingface.co/spaces/owner/name for a space
         depth = 4 if link.kind == "huggingface" and segments[1:2] == ["spaces"] else 3
         ident = "/".join(segments[:depth]).removesuffix(".git")

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.core.model import Dataset, Metric, Paper
+from kg.core.model import SOURCE_HOSTS, Dataset, Metric, Paper
 
 NO_CITATIONS = "no citation data cached (run `tfkg ingest` with enrichment to fetch references)"
 
@@ -127,7 +127,7 @@ def _gap(paper: Paper, code_elsewhere: str | None = None) -> PaperGap:
 
 def _code_elsewhere(paper: Paper) -> str | None:
     """A code host the paper links outside its code column (often the project column)."""
-    return next((link.url for link in paper.links if link.kind in ("github", "gitlab", "code")), None)
+    return next((link.url for link in paper.links if link.kind in SOURCE_HOSTS), None)
 
 
 def _year_table(name: str, rows: dict[str, list[Paper]], papers: Sequence[Paper]) -> YearTable:
