@@ -49,27 +49,25 @@ from kg.core.model import (
     ParseWarning,
     Section,
 )
-from kg.core.rows import PLACEHOLDER_LABEL, column_role, split_row, table_roles
+from kg.core.rows import (
+    PLACEHOLDER_LABEL,
+    TRAILING_NAME,
+    column_role,
+    names_tagged,
+    scores_table,
+    split_row,
+    table_roles,
+)
 from kg.core.vocab import ARXIV_NUMBER, PLACEHOLDERS, UNDER_REVIEW, YEAR, Vocabulary, alias_key
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""})
 
-# Table headers, compared by alias_key ("Conference/Journal" -> "conferencejournal").
-# A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 MAX_VENUE_HEADING_WORDS = 4
-SCORE = re.compile(r"[<>~±]?\d+(?:[.,]\d+)?\s*[%∗*†‡]*")
-SCORE_SHARE = 0.6
+"""Words of a heading that may name the venue of the rows under it ("### 2020 ECCV")."""
 NAME_AND_YEAR_LINE = re.compile(r"[*_]*[A-Z][\w&.'’ -]{1,60}?[*_]*,?\s*(?:'\d\d|(?:19|20)\d\d)[.\s]*")
 """A citation's line naming only where and when: "Communications of the ACM, 1995", "SIGMOD'08", "*ICCV*, 2021"."""
 BLOCK_LABEL = re.compile(r"\s+(?:key\s+)?(?:features|highlights|overview|details)$", re.IGNORECASE)
 """Words after a name in bold that introduce the bullets below it ("**ViTPose Key Features:**")."""
-TRAILING_NAME = re.compile(r"\s+\((?=[^()\s]*[A-Z])[A-Za-z0-9][\w.+\-]{0,19}\)$")
-"""A short name in brackets closing a title: "(DSN)", "(I-GCG)"."""
-NAMES_TAGGED_SHARE = 0.5
-MIN_TAGGED_TITLES = 3
-"""A table tags its titles with names when half or more of three or more do: in the corpus the lists that
-spell out an acronym in a title do so in a few rows of a table; the one that tags does so in half to most
-(17 of 34 in one table)."""
 MAX_CITATION_SUB_ITEMS = 3
 """Sub-items a paper's citation may take (authors, venue, year) when they are no rows of their own."""
 MAX_RESOURCE_LABEL_WORDS = 3
@@ -78,6 +76,7 @@ NAME_BEFORE_TITLE = re.compile(r"\s*(?:[\w.+\-]+(?:\s[\w.+\-]+){0,3}\s*[:,]|\d{1
 """A method's name, or a number, set before a paragraph's linked title: "Blur integrated gradient: ", "1、"."""
 NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures?|keynotes?)\b", re.IGNORECASE)
 """Words that make a venue the occasion of something other than a paper: "ACL 2016 Tutorial"."""
+# A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 # Bold paragraphs used as headings sit below every real heading level.
 PSEUDO_HEADING_LEVEL = 7
@@ -106,15 +105,6 @@ DAY_AND_MONTH = re.compile(rf"[\s,]*(?:\d{{1,2}}\s+{MONTH}|{MONTH}(?:\s+\d{{1,2}
 ARXIV_NUMBER_BEFORE_YEAR = re.compile(r"(?:arxiv\s*:\s*)?\d{4}\.\d{4,5}(?:v\d+)?[\s,]*$", re.IGNORECASE)
 # A bullet reads as a paper when its title has this many words, or fewer with a venue or a paper link.
 MIN_BULLET_TITLE_WORDS = 3
-
-
-def _scores_table(header: list[str], rows: list[list[str]]) -> bool:
-    """Whether a table reports results: two or more columns (not a year) whose cells are mostly scores
-    ("66.0∗", "62.4†")."""
-    def scores(column: int) -> bool:
-        cells = [row[column] for row in rows if column < len(row) and row[column].strip()]
-        return len(cells) >= 3 and sum(bool(SCORE.fullmatch(c.strip())) for c in cells) >= SCORE_SHARE * len(cells)
-    return sum(scores(i) for i, cell in enumerate(header) if "year" not in heading_words(cell)) >= 2
 
 
 def _dated(cell: Cell) -> bool:
@@ -147,19 +137,6 @@ def _badge_text(src: str) -> str:
     words = unquote(parts.path.removeprefix("/badge/")).replace("--", "\x00").split("-")[:-1]  # drop the colour
     return " ".join(" ".join(words).replace("__", "\x01").replace("_", " ").replace("\x00", "-")
                     .replace("\x01", "_").split())
-
-
-def _names_tagged(body_cells: list[list[str]], roles: list[str | None]) -> bool:
-    """Whether most title cells of a table end with a short name in brackets ("**Don't Say No: Jailbreaking
-    LLM by Suppressing Refusal (DSN)**"): the list tags its titles so, and the name is no part of them. A few
-    such titles in a table are titles that spell out their acronym ("... Error Reduction (ROVER)")."""
-    if "title" not in roles:
-        return False
-    index = roles.index("title")
-    titles = [re.sub(r"[*_`]|\]\([^)]*\)|\[", "", row[index]).strip() for row in body_cells if index < len(row)]
-    titles = [title for title in titles if title]
-    return (len(titles) >= MIN_TAGGED_TITLES
-            and sum(bool(TRAILING_NAME.search(t)) for t in titles) >= NAMES_TAGGED_SHARE * len(titles))
 
 
 def _cell_words(cell: Cell) -> str:
@@ -610,7 +587,7 @@ class _ListParser:
         # a table of scores ranks models, unless its rows say where each was published: then they are papers
         # that report scores ("| [SEGAN](arxiv) | INTERSPEECH 2017 | 2.16 | 3.48 |")
         if kind == "papers" and (any(heading_words(cell)[:1] == ["rank"] for cell in header)
-                                 or (_scores_table(header, body_cells) and "venue" not in roles)):
+                                 or (scores_table(header, body_cells) and "venue" not in roles)):
             for row_map in rows[1:]:  # | Rank | Model | HumanEval |, | Method | Backbone | VOC2007 | VOC2012 |
                 self.warn(row_map[0] + 1, "table row not read as a paper: the table ranks models (a leaderboard)")
             return end
@@ -621,7 +598,7 @@ class _ListParser:
         else:
             if "title" not in roles:
                 roles = self._guess_title_column(roles, rows[0][0] + 1)
-            handler = partial(self._paper_row, names_tagged=_names_tagged(body_cells, roles))
+            handler = partial(self._paper_row, names_tagged=names_tagged(body_cells, roles))
             body = "\n".join(self.lines[r[0]] for r in rows[1:])
             if not BARE_URL.search(body) and "venue" not in roles and "year" not in roles:
                 for row_map in rows[1:]:
@@ -670,7 +647,7 @@ class _ListParser:
     def _paper_row(self, line: int, raw: str, cells: list[str], roles: list[str | None],
                    names_tagged: bool = False) -> None:
         """A table row of a paper. names_tagged: the table closes its titles with the method's name in
-        brackets (`_names_tagged`), which is then no part of the title."""
+        brackets (`kg.core.rows.names_tagged`), which is then no part of the title."""
         flags: list[EntryFlag] = []
         if len(cells) > len(roles):
             flags.append("extra_cells")

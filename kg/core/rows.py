@@ -1,5 +1,5 @@
 """The rules of a list's tables, shared by the reader and the reports: how a row splits into cells, which
-role each column's header gives it, and writing a row back.
+role each column's header gives it, whether a table reports scores or tags its titles, and writing a row back.
 
 Reads: the list's lines (the text a build was made from). Writes: nothing; `join_row` gives the
 text of a row with changed cells, in the row's own style, for `kg/curation/fix.py`. Curation uses the roles to
@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.core.headings import heading_words
 from kg.core.vocab import alias_key
 
 COLUMN_ALIASES: dict[str, frozenset[str]] = {
@@ -60,6 +61,18 @@ MARKDOWN_LINK = re.compile(r"!?\[(?P<label>[^\[\]]*)\]\((?P<url>[^()\s]*)\)")
 NESTED_LINK = re.compile(r"\[(?P<label>[^\[\]]*)\]\(\s*\[(?P<first>[^\[\]\s]+)\]\((?P<second>[^()\s]+)\)\s*\)")
 
 SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+SCORE = re.compile(r"[<>~±]?\d+(?:[.,]\d+)?\s*[%∗*†‡]*")
+SCORE_SHARE = 0.6
+"""Share of a column's cells that are scores ("66.0∗") for it to report results."""
+TRAILING_NAME = re.compile(r"\s+\((?=[^()\s]*[A-Z])[A-Za-z0-9][\w.+\-]{0,19}\)$")
+"""A short name in brackets closing a title: "(DSN)", "(I-GCG)"."""
+NAMES_TAGGED_SHARE = 0.5
+MIN_TAGGED_TITLES = 3
+"""A table tags its titles with names when half or more of three or more do: in the corpus the lists that
+spell out an acronym in a title do so in a few rows of a table; the one that tags does so in half to most
+(17 of 34 in one table)."""
 
 
 @dataclass(frozen=True)
@@ -169,3 +182,25 @@ def join_row(original: str, cells: Sequence[str]) -> str:
             lead = trail = " " if cell and " | " in original else ""
         text = text[:start] + lead + cell + trail + text[end:]
     return text
+
+
+def scores_table(header: list[str], rows: list[list[str]]) -> bool:
+    """Whether a table reports results: two or more columns (not a year) whose cells are mostly scores
+    ("66.0∗", "62.4†")."""
+    def scores(column: int) -> bool:
+        cells = [row[column] for row in rows if column < len(row) and row[column].strip()]
+        return len(cells) >= 3 and sum(bool(SCORE.fullmatch(c.strip())) for c in cells) >= SCORE_SHARE * len(cells)
+    return sum(scores(i) for i, cell in enumerate(header) if "year" not in heading_words(cell)) >= 2
+
+
+def names_tagged(body_cells: list[list[str]], roles: list[str | None]) -> bool:
+    """Whether most title cells of a table end with a short name in brackets ("**Don't Say No: Jailbreaking
+    LLM by Suppressing Refusal (DSN)**"): the list tags its titles so, and the name is no part of them. A few
+    such titles in a table are titles that spell out their acronym ("... Error Reduction (ROVER)")."""
+    if "title" not in roles:
+        return False
+    index = roles.index("title")
+    titles = [re.sub(r"[*_`]|\]\([^)]*\)|\[", "", row[index]).strip() for row in body_cells if index < len(row)]
+    titles = [title for title in titles if title]
+    return (len(titles) >= MIN_TAGGED_TITLES
+            and sum(bool(TRAILING_NAME.search(t)) for t in titles) >= NAMES_TAGGED_SHARE * len(titles))
