@@ -34,7 +34,7 @@ from kg.core.headings import (
     names_software_beside_data,
     section_kind,
 )
-from kg.core.links import BARE_URL, is_pdf, make_link
+from kg.core.links import BARE_URL, classify, is_pdf, make_link
 from kg.core.model import (
     CODE_HOSTS,
     PAPER_KINDS,
@@ -603,6 +603,12 @@ class _ListParser:
             if not BARE_URL.search(body) and "venue" not in roles and "year" not in roles:
                 for row_map in rows[1:]:
                     self.warn(row_map[0] + 1, "table row not read as a paper: the table has no links and no venue")
+                return end
+            if not {"paper", "links", "venue", "year"} & set(roles) and not any(
+                    classify(url, "other") in PAPER_KINDS or is_pdf(url) for url in BARE_URL.findall(body)):
+                for row_map in rows[1:]:  # "| Title | Project page | Code base |": projects built on a work
+                    self.warn(row_map[0] + 1, "table row not read as a paper: the table links no paper and names no "
+                                              "venue or year")
                 return end
         for row_map in rows[1:]:
             line_no = row_map[0] + 1

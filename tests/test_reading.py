@@ -463,6 +463,8 @@ def test_edge_cases_a_review_found(vocab: Vocabulary) -> None:
     assert rows[10].arxiv_id == "2401.01854"  # arXiv's own DOI
     assert rows[11].venue.family is None and rows[11].year == 2021  # one sub-item of authors names no venue
     assert 16 not in rows and 15 not in rows  # "**Surveys**" names a kind of rows, not a paper
+    # a table that links no paper and names no venue or year lists projects, not papers
+    assert not {28, 29} & set(rows) and "links no paper" in warned(parsed, 28)[0]
     [ssim] = parsed.metrics  # named by the column of short words, its reference the linked title
     assert (ssim.abbreviation, ssim.reference) == ("SSIM", "Image quality assessment: from error visibility to "
                                                    "structural similarity")
