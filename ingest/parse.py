@@ -34,7 +34,7 @@ from kg.core.headings import (
     names_software_beside_data,
     section_kind,
 )
-from kg.core.links import BARE_URL, classify, is_pdf, make_link
+from kg.core.links import BARE_URL, is_pdf, make_link
 from kg.core.model import (
     CODE_HOSTS,
     PAPER_KINDS,
@@ -604,8 +604,8 @@ class _ListParser:
                 for row_map in rows[1:]:
                     self.warn(row_map[0] + 1, "table row not read as a paper: the table has no links and no venue")
                 return end
-            if not {"paper", "links", "venue", "year"} & set(roles) and not any(
-                    classify(url, "other") in PAPER_KINDS or is_pdf(url) for url in BARE_URL.findall(body)):
+            if not {"paper", "links", "venue", "year"} & set(roles) and not _paper_links(
+                    [make_link(url, "", "other") for url in BARE_URL.findall(body)]):
                 for row_map in rows[1:]:  # "| Title | Project page | Code base |": projects built on a work
                     self.warn(row_map[0] + 1, "table row not read as a paper: the table links no paper and names no "
                                               "venue or year")
