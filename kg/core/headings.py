@@ -66,6 +66,8 @@ RANGE_WORDS = frozenset({
     "before", "after", "earlier", "older", "prior", "pre", "since", "until", "till", "previous", "past",
     "beyond", "later", "below", "above", "early", "and", "or", "to", "onwards",
 })
+PSEUDO_HEADING_LEVEL = 7
+"""The level of bold text used as a heading ("**2.1 Fundamental Papers**"): below every real heading level."""
 MAX_YEAR_HEADING_WORDS = 4
 
 

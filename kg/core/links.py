@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from kg.core.model import Link, LinkColumn, LinkKind
+from kg.core.model import CODE_HOSTS, PAPER_KINDS, Link, LinkColumn, LinkKind
 
 ARXIV_ID = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html|format)/|doi\.org/10\.48550/arxiv\.)"  # arXiv's own DOIs: 10.48550/arXiv.<id>
@@ -103,3 +103,15 @@ def link_key(url: str) -> str:
 def is_pdf(url: str) -> bool:
     """Whether a URL is to a PDF, which in a list is a paper's, wherever it is kept."""
     return urlsplit(url).path.lower().endswith(".pdf")
+
+
+def is_paper_link(link: Link) -> bool:
+    """Whether a link points to a paper wherever it stands: arXiv, a paper host, or a PDF."""
+    return link.kind in PAPER_KINDS or is_pdf(link.url)
+
+
+def paper_links(links: list[Link]) -> list[Link]:
+    """Links that point to a paper: arXiv, paper hosts and PDFs anywhere, anything but code in a paper
+    column. (A link in a mixed "Links" column is no sign that a row is a paper: tools are linked so too.)"""
+    return [link for link in links
+            if is_paper_link(link) or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
