@@ -42,6 +42,7 @@ NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 MAX_BOLD_HEADING_WORDS = 8
 """Words a bold line may have to be a heading in all but name ("**2.1 Fundamental Papers**")."""
+NAVIGATION_LABEL = re.compile(r"\s*[←→↑↓⬅➡⬆⬇«»⇦⇨]")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A day and month between a venue's name and its year in running text ("arxiv, 17 Jan 2019", "NeurIPS, Dec. 2021").
 MONTH = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -58,6 +59,12 @@ def _dated(cell: Cell) -> bool:
     return first is not None and first.kind == "text" and bool(NEWS_ITEM.match(first.text))
 
 
+def _navigation(cell: Cell) -> bool:
+    """Whether a row's links only move the reader around: bookmarks into the list ("[2023](#cvpr-2023)") or
+    links whose label opens with an arrow ("[← Back to main README](./README.md)")."""
+    return bool(cell.links) and all(href.startswith("#") or NAVIGATION_LABEL.match(label) for label, href in cell.links)
+
+
 def _links_its_paper(read: RowText, links: list[Link]) -> bool:
     """Whether a row's title, of four or more words, links the paper itself on arXiv: a paper, whatever the
     heading above it or the date before it says."""
@@ -66,9 +73,10 @@ def _links_its_paper(read: RowText, links: list[Link]) -> bool:
 
 
 def _title_links_a_note(cell: Cell) -> bool:
-    """Whether a row's title links a page of the list's own repository (`[Double DQN](DDQN.md)`): the
-    list's note on the paper, which stands for a link when deciding that the row names a paper."""
-    first = next(iter(visible_pieces(cell.pieces)), None)
+    """Whether a row's title links a page of the list's own repository (`[Double DQN](DDQN.md)`, after tags in
+    code: "`CVPR` [Title](./2016/Title.md)"): the list's note on the paper, which stands for a link when
+    deciding that the row names a paper."""
+    first = next((p for p in visible_pieces(cell.pieces) if p.kind != "code"), None)
     return (first is not None and first.kind == "link" and bool(first.href)
             and not first.href.startswith("#") and urlsplit(first.href).scheme == "")
 
@@ -161,7 +169,7 @@ def read_list_item(state: ListState, tokens: list[Token], start: int) -> int:
         return start
     own, nested, close = _item_texts(tokens, start)
     cell = state.cell(own)
-    if cell.links and all(href.startswith("#") for _, href in cell.links):
+    if _navigation(cell):
         return start  # the list's table of contents: navigation, not a row
     resume = start
     # "**Title (ICML 2018)**", or a title of several words, alone: its authors and links below
@@ -203,7 +211,7 @@ def read_list_item(state: ListState, tokens: list[Token], start: int) -> int:
     if kind != "papers" and not (kind == "other" and _cites_a_paper(state, line, cell)):
         state.warn(line, f"list item under {state.section!r}, not a section of papers; not read")
         return resume
-    read_paper_bullet(state, line, raw, cell)
+    read_paper_bullet(state, line, raw, cell, nested=item.level > 1)
     return resume
 
 
@@ -221,7 +229,7 @@ def read_paragraph(state: ListState, token: Token, inline: Token) -> None:
         return
     if state.section_kind != "papers" and not (state.section_kind == "other" and _cites_a_paper(state, line, cell)):
         return
-    if cell.links and all(href.startswith("#") for _, href in cell.links):
+    if _navigation(cell):
         return  # "**CVPR** [2023](#cvpr-2023) [2022](#cvpr-2022)": bookmarks into the list, not a row
     first = next(iter(visible_pieces(cell.pieces)), None)
     after_first = cell.pieces[cell.pieces.index(first) + 1 :] if first is not None else []
@@ -282,9 +290,10 @@ def _venue_in_text(state: ListState, text: str) -> str:
     return ""
 
 
-def read_paper_bullet(state: ListState, line: int, raw: str, cell: Cell) -> None:
+def read_paper_bullet(state: ListState, line: int, raw: str, cell: Cell, nested: bool = False) -> None:
     """A bullet that names a paper: `[Title](url) [CVPR 2022] [[Code](url)]`, `Title [Paper](url)`,
-    `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants."""
+    `**Title** <br> Authors <br> [pdf](url)`, `[Abbrev] [Title](url), `CVPR 2023`` and their variants.
+    nested: the bullet is a sub-item of another list item."""
     read = state.read_row(line, cell, default="paper")
     venue_raw = state.venue_from_tags([*read.venue_tags, _venue_in_text(state, cell.text)])
     lead = _text_before_links(cell)
@@ -298,8 +307,9 @@ def read_paper_bullet(state: ListState, line: int, raw: str, cell: Cell) -> None
     links = state.links_of(read)
     if not read.title and _paper_under_bold_name(state, links):
         return
-    # a row of plain words under a heading that names a venue ("## CVPR 2023") needs no venue of its own
-    heading_venue = state.heading_venue() if not cell.links else ""
+    # a row of plain words under a heading that names a venue ("## CVPR 2023") needs no venue of its own;
+    # plain words in a sub-item are a note on the item above ("  - the first to use CTC for ...")
+    heading_venue = state.heading_venue() if not cell.links and not nested else ""
     reason = _not_a_paper(read, cell, venue_raw or heading_venue, links, _title_links_a_note(cell))
     if reason:
         state.warn(line, f"list item not read as a paper: {reason}")

@@ -84,6 +84,9 @@ INITIAL = re.compile(r"\b[A-Z]\.\s")
 MAX_TAG_WORDS = 3
 """Bold words before a longer title in italics that are a tag (a name, the authors), not the title."""
 ET_AL = re.compile(r"\be[tl]\.?\s+al\b", re.IGNORECASE)
+ENDS_IN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:[/.-]\d{1,2}){0,2}$")  # a year, or a date: "arXiv-2021/12/1"
+MIN_LINKED_TITLE_WORDS = 3
+"""Words of a link label that make it a title rather than a name ("[Masked Vision-Language Transformers ...]")."""
 NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s|\()")  # "**CLIP** — ...", "**GatorTron** (90B words)"
 CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
@@ -98,6 +101,12 @@ ACRONYM = re.compile(r"(?=[A-Z&-]{2})[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)?")
 # A venue written out and dated: "Robotics and Autonomous Systems 2013", "Robotica 2015".
 NAME_AND_YEAR = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|of|and|on|for|in|the|&)){0,11}\s+(?:19|20)\d\d")
 MAX_ACRONYM_VENUE_WORDS = 4
+VOLUME = re.compile(r"\s*(?!(?:19|20)\d\d\b)\d{1,4}\s*")
+"""A journal's volume, set in bold by chemistry and physics citation styles (a year is none)."""
+JOURNAL_BEFORE_VOLUME = re.compile(r",\s*([A-Za-z][\w&'’-]*(?:\s+(?:[A-Z][\w&'’-]*|of|and|in|on|for|the|&)){0,7})\s*$")
+"""The words after a citation's last comma, up to its volume: "..., Accounts of Chemical Research "."""
+ACRONYM_VENUE = re.compile(r"(?=(?:\S*[A-Z]){2})[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*){0,2}")
+"""Up to three capitalised words with two or more capitals in all: "EuroS&P", "IEEE TEC", "S&P", not "Survey"."""
 MAX_VENUE_NOTE_WORDS = 8
 # Where a run of a row's plain text breaks into parts that may each be a venue: sentences, clauses, brackets.
 VENUE_SEPARATORS = re.compile(r"(?<=[.;:,|])\s+|[()\[\]|]|\s[-–—]\s")
@@ -189,6 +198,7 @@ class RowReader:
         row = RowText()
         text_parts: list[str] = []
         title_link: tuple[str, str] | None = None
+        pieces = self._bold_venue(pieces)
         bold_title = row.bold_title = _opens_with_bold(pieces)
         spans = _italic_venues(pieces)
         for index, piece in enumerate(spans):
@@ -196,9 +206,12 @@ class RowReader:
                 row.venue_tags.append(piece.text)
             elif piece.kind == "code":
                 tag = self.venue_tag(piece.text)
-                if tag:
-                    row.venue_tags.append(tag)
-                elif _closes_text(spans, index):  # "Title **`kg.`**": a label after the title, not of it
+                opens_row = piece is next(iter(visible_pieces(spans)), None)
+                if tag or (opens_row and ACRONYM_VENUE.fullmatch(piece.text.strip())):
+                    # "`EuroS&P` [Title](..)": a row that opens with an acronym in code names where it appeared
+                    row.venue_tags.append(tag or piece.text.strip())
+                elif _closes_text(spans, index) or (title_link is None and not "".join(text_parts).strip()):
+                    # "Title **`kg.`**", "`ICCV` `UNIVERSAL` [Title]": a label beside the title, not of it
                     text_parts.append("\x01")
                 else:
                     text_parts.append(piece.text)
@@ -251,6 +264,29 @@ class RowReader:
             row.title = self._title_from_text(text, pieces)
         return row
 
+    def _bold_venue(self, pieces: list[Piece]) -> list[Piece]:
+        """A row that opens in bold with where and when the paper appeared (`**CVPR 2023**: [Title](url)`,
+        `**ICDAR-2019, cited by 45**:[Title](url)`) opens with a venue tag, not its title. The bold words up
+        to the first comma, colon, semicolon or bar are the tag when the vocabulary knows them as a venue
+        with its year, or when they are a few words ending in a year and a link labelled with a title follows;
+        they become a venue piece, and the rest of the bold text plain text."""
+        visible = visible_pieces(pieces)
+        if not visible or visible[0].kind != "text" or not visible[0].strong:
+            return pieces
+        first = pieces.index(visible[0])
+        head, rest = re.match(r"([^,:;|]*)(.*)", visible[0].text, re.DOTALL).groups()  # type: ignore[union-attr]
+        head = head.strip()
+        venue = self.vocab.parse_venue(head)
+        # a method's name in bold is the title's start: "**NeuRIS:** ...", a near miss of NeurIPS; "**VoxSRC 2019:**
+        # The first ...", a title that opens with a year
+        known = venue.name is not None and venue.year is not None and not venue.readings
+        link = next((p for p in pieces[first + 1 :] if p.kind == "link" or re.search(r"\w", p.text)), None)
+        titled = (link is not None and link.kind == "link" and len(link.text.split()) >= MIN_LINKED_TITLE_WORDS
+                  and not self.is_generic(link.text))
+        if not (known or (titled and ENDS_IN_YEAR.search(head) and len(head.split()) <= MAX_TAG_WORDS + 1)):
+            return pieces
+        return [*pieces[:first], Piece("venue", head), Piece("text", rest), *pieces[first + 1 :]]
+
     def _venue_after_title(self, pieces: list[Piece], title_link: tuple[str, str] | None,
                            bold_title: bool) -> str | None:
         """The venue a row names in its own words after its title, as citation styles write it:
@@ -270,7 +306,8 @@ class RowReader:
                 start += 1
         else:
             start = links[0]  # a title written as text ends at the first link
-        for piece in pieces[start:]:
+        for index in range(start, len(pieces)):
+            piece = pieces[index]
             if piece.kind != "text" or piece.strong:
                 continue
             if piece.emphasis:  # in italics: a venue, unless the row opens in bold and sets its authors so
@@ -278,6 +315,11 @@ class RowReader:
             else:
                 found = next(filter(None, (self._as_venue(part, italic=False)
                                            for part in VENUE_SEPARATORS.split(piece.text))), None)
+            following = pieces[index + 1] if index + 1 < len(pieces) else None
+            if not found and following is not None and following.strong and VOLUME.fullmatch(following.text):
+                # "Authors, Chemical Reviews **121**(16), 10037–10072 (2021)": the journal, then its volume in bold
+                journal = JOURNAL_BEFORE_VOLUME.search(piece.text)
+                found = journal.group(1) if journal else None
             if found:
                 return found
         return None
@@ -360,7 +402,9 @@ class RowReader:
         for index in range(0, len(runs), 2):
             # "[[CVPR](url)] [251:fire:] Title": the bracket closing a link and the tags after it are not the title
             run = re.sub(r"^[\s\])}|:,.]+", "", TODO_ITEM.sub("", runs[index]))
-            while ABBREVIATION_TAG.match(run):
+            # "[Abbrev] Title": a tag before the title; a bracket holding the whole run is the title
+            # ("`ARXIV` [Adversarial Spheres]")
+            while ABBREVIATION_TAG.match(run) and re.search(r"[^\W\d_]", ABBREVIATION_TAG.sub("", run, count=1)):
                 run = ABBREVIATION_TAG.sub("", run, count=1)
             # A title wrapped onto a new line (`<br>`) goes on when the next line reads as its continuation.
             while index + 2 < len(runs) and runs[index + 1] == "\x02" and _continues(run, runs[index + 2]):

@@ -475,3 +475,24 @@ def test_a_venue_in_brackets_after_another_and_arxiv_months(vocab: Vocabulary) -
     assert both.decoration is None  # two venues, not a venue and a part of it
     assert (vocab.parse_venue("Arxiv_2508").year, vocab.parse_venue("arXiv 9905").year) == (2025, 1999)
     assert (vocab.parse_venue("CVPRW (PBVS)").family, vocab.parse_venue("CVPRW (PBVS)").note) == ("CVPRW", "PBVS")
+
+
+def test_venues_opening_rows_in_bold_or_code_journals_before_volumes_and_notes_in_sub_items(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "venues_in_bold_code_and_citations.md")
+    rows = by_line(parsed)
+    # a bold venue and year (with a note after it) before a linked title is the row's venue, not its title
+    assert (rows[5].title, rows[5].venue.family, rows[5].year) == (
+        "Variational Temporal Classification for Text Lines", "ECCV", 2020)
+    assert (rows[7].title, rows[7].year) == ("Representation Enhanced Encoder-Decoder for Scene Text", 2021)
+    assert rows[8].title == "NeuRIS: Neural Reconstruction of Indoor Scenes Using Normal Priors"  # a name, no venue
+    # an acronym in code opening a row is its venue; a second one is a tag; a note link or a bracket is the title
+    assert (rows[11].title, rows[11].venue.family, rows[11].year) == (
+        "The Limits of Learning in Adversarial Settings", "EuroS&P", 2018)
+    assert (rows[12].title, rows[12].venue.family) == ("Universal Perturbations Against Image Segmentation", "ICCV")
+    assert (rows[13].title, rows[13].venue.family) == ("Adversarial Spheres", "arXiv")
+    # "Authors, Journal **volume**, pages (year)": the journal before the volume in bold
+    assert (rows[17].venue.family, rows[17].year) == ("Chemical Reviews", 2021)
+    # books are no papers; a sub-item of plain words is a note on its row, whatever venue the heading names
+    assert 22 not in rows and 6 not in rows and 28 not in rows
+    assert (rows[27].venue.family, rows[27].year) == ("TPAMI", 2018)
+    assert 30 not in rows  # "[← Back to main README](./README.md)": links with arrows move the reader around

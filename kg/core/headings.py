@@ -29,7 +29,7 @@ NON_PAPER_WORDS = frozenset({
     "code", "codes", "implementation", "implementations", "plan", "plans", "criteria", "guidelines",
     "announcement", "announcements", "people", "group", "groups", "lab", "labs", "resource", "resources",
     "framework", "frameworks", "platform", "platforms", "doc", "docs", "documentation",
-    "post", "posts",
+    "post", "posts", "book", "books", "textbook", "textbooks",
 })
 # Non-paper words that name what a heading holds when they end its noun phrase ("Time-series Analysis
 # Toolkits", "Federated Learning Framework", "Team and People"); unlike "table" or "history" in "Year-first
@@ -40,6 +40,7 @@ KIND_NOUNS = frozenset({
     "implementations", "tutorial", "tutorials", "course", "courses", "lecture", "lectures", "talk", "talks",
     "blog", "blogs", "post", "posts", "news", "update", "updates", "people", "lab", "labs", "contributors",
     "podcast", "podcasts", "slides", "docs", "documentation", "leaderboard", "leaderboards", "materials",
+    "book", "books", "textbook", "textbooks",
 })
 FILLER_WORDS = frozenset({
     "and", "or", "of", "the", "a", "an", "to", "for", "other", "more", "some", "how", "see", "also", "our",
