@@ -2,9 +2,9 @@
 on its dev, test and fresh splits, with titles only and with summaries standing in for abstracts (short
 ones, and abstract-length ones).
 
-Reads: benchmarks/judged/qrels.jsonl (185 queries, each graded 0-2 by list line by two judges who never
-saw the ranking; the grade is the mean of the two; `split` is dev (tuned on), test (reported) or fresh
-(45 queries written after the last ranking work, reported): see benchmarks/judged/README.md) and
+Reads: benchmarks/judged/qrels.jsonl (229 queries, each graded 0-2 by list line by two judges who never
+saw the ranking; the grade is the mean of the two; `split` is dev and dev2 (tuned on), test (reported) or
+fresh (45 queries written after session 4's ranking work, reported): see benchmarks/judged/README.md) and
 benchmarks/judged/arxiv_summaries.jsonl (summaries of the 126 arXiv papers written in the helpers' own
 words, in the arXiv bulk format), benchmarks/judged/arxiv_long_summaries.jsonl (the same papers in 166 to
 219 words, as long as real abstracts) and benchmarks/judged/findability.jsonl (whether each judged paper's
@@ -261,7 +261,7 @@ def build(folder: Path, snapshot: Path | None, source: Path = LIST) -> Path:
 
 
 @click.command()
-@click.option("--split", type=click.Choice(["dev", "test", "fresh", "other"]),
+@click.option("--split", type=click.Choice(["dev", "dev2", "test", "fresh", "other"]),
               help="Only one split of the queries (other: the lists by other people, titles only).")
 @click.option("--mode", "modes", type=click.Choice([mode.option for mode in MODES]), multiple=True,
               help="Only these ways of building the bundled list (repeatable; default: all).")

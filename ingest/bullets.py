@@ -342,7 +342,8 @@ def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link], n
     the list's own note on it."""
     if read.todo:
         return "a to-do item"
-    if _dated(cell) and not _links_its_paper(read, links):
+    # a dated row that links a paper itself is a log of papers, not news: "[2016/07] [TMM 2016] Title [[paper](url)]"
+    if _dated(cell) and not any(is_paper_link(link) for link in links):
         return "a dated news item"
     if not read.title:
         return "no title"

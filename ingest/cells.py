@@ -93,7 +93,7 @@ def read_cell(source: str, md: MarkdownIt) -> Cell:
                 label.append(_badge_text(str(child.attrs.get("src", ""))))
     leftover = "".join(outside)
     cell.text = " ".join(leftover.split())
-    cell.links, broken_href = _repair_hrefs(cell.links)
+    cell.links, broken_href = _repair_hrefs(cell.links, source)
     if broken_href:  # the repaired links stand where the first link stood
         first = next(i for i, p in enumerate(cell.pieces) if p.kind == "link")
         others = [p for p in cell.pieces if p.kind != "link"]
@@ -143,15 +143,16 @@ def _badge_text(src: str) -> str:
                     .replace("\x01", "_").split())
 
 
-def _repair_hrefs(links: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
+def _repair_hrefs(links: list[tuple[str, str]], source: str) -> tuple[list[tuple[str, str]], bool]:
     """Links whose destination is itself broken markdown (`[paper]([url1](url2))`) are replaced by
     the URLs inside it, each with the link's label; the flag says whether any was broken."""
     repaired, broken = [], False
     for label, href in links:
         decoded = unquote(href)
         # Only link syntax inside a destination makes it broken; a space written as %20, or brackets in a
-        # query ("?_iepl%5Bcontexts%5D=..."), do not.
-        if not re.search(r"\]\(|\[\s*https?:", decoded):
+        # query ("?_iepl%5Bcontexts%5D=..."), do not, nor brackets the source itself wrote percent-encoded
+        # ("referrer=%5Bthe%20profile%5D(%2Fprofile)"): markdown-it encodes only brackets written as such
+        if href in source or not re.search(r"\]\(|\[\s*https?:", decoded):
             repaired.append((label, href))
             continue
         broken = True

@@ -72,7 +72,7 @@ AUTHORS_AFTER_TITLE = re.compile(
     r"|\s+\((?:19|20)\d\d,).*$"
     r"|\s+\([A-Z][\w'’\-]+\s+e[tl]\.?\s+al\b[^()]*\)"
     r"|,\s*(?:[^,]{1,40},\s*){0,2}?(?:[A-Z][\w.&'’\-]*\s+){0,2}(?:19|20)\d\d\s*(?:\([^()]*\))?[.\s]*$")
-BROKEN_LINK_AFTER_TITLE = re.compile(r"\[+[^\[\]]*\]\s*\[\s*https?://.*$")
+BROKEN_LINK_AFTER_TITLE = re.compile(r"\[+[^\[\]]*\]+\s*\[\s*https?://.*$")
 """A link written with brackets for parentheses, glued to the title: "Title[[paper][https://arxiv.org/...]]"."""
 # Tags of one token that close a title written as text: "Title [bnn] [hardware]".
 LABEL_TAGS = re.compile(r"(?:\s*\[\s*[^\[\]\s]{1,20}\s*\])+[\s\[(]*$")
@@ -86,6 +86,8 @@ MAX_TAG_WORDS = 3
 ET_AL = re.compile(r"\be[tl]\.?\s+al\b", re.IGNORECASE)
 ENDS_IN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:[/.-]\d{1,2}){0,2}$")  # a year, or a date: "arXiv-2021/12/1"
 MIN_LINKED_TITLE_WORDS = 3
+DATES_ONLY = re.compile(r"\s*(?:[\[(]\s*(?:19|20)\d\d[./-]\d{1,2}(?:[./-]\d{1,2})?\s*[\])]\s*)*")
+"""Nothing but dates in brackets: "[2020/09] " before a row's venue tag."""
 """Words of a link label that make it a title rather than a name ("[Masked Vision-Language Transformers ...]")."""
 NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s|\()")  # "**CLIP** — ...", "**GatorTron** (90B words)"
 CONNECTING_WORDS = frozenset({
@@ -99,7 +101,8 @@ ACRONYM_YEAR = re.compile(
 # A word written as an acronym: "IJRR", "T-RO", "TBIOM" ("IEEE TBIOM", "ACM CSUR").
 ACRONYM = re.compile(r"(?=[A-Z&-]{2})[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)?")
 # A venue written out and dated: "Robotics and Autonomous Systems 2013", "Robotica 2015".
-NAME_AND_YEAR = re.compile(r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|of|and|on|for|in|the|&)){0,11}\s+(?:19|20)\d\d")
+NAME_AND_YEAR = re.compile(
+    r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|of|and|on|for|in|the|with|&)){0,11}\s+(?:19|20)\d\d")
 MAX_ACRONYM_VENUE_WORDS = 4
 VOLUME = re.compile(r"\s*(?!(?:19|20)\d\d\b)\d{1,4}\s*")
 """A journal's volume, set in bold by chemistry and physics citation styles (a year is none)."""
@@ -366,8 +369,10 @@ class RowReader:
             if ET_AL.search(match.group(1)):
                 return " \x01 "  # "(Park et al. 2019)": who wrote it and when, no venue
             tag = self.venue_tag(match.group(1))
-            if tag is None and not text[: match.start()].strip() and NAME_AND_YEAR.fullmatch(match.group(1)):
-                tag = match.group(1)  # the row opens with its venue: "(IEEE Intelligent Systems 2023) Title"
+            if tag is None and DATES_ONLY.fullmatch(text[: match.start()]) and NAME_AND_YEAR.fullmatch(match.group(1)):
+                # the row opens with its venue, after any date: "(IEEE Intelligent Systems 2023) Title",
+                # "[2020/09] [Multimedia Tools and Applications 2021] Title"
+                tag = match.group(1)
             if (tag is None and not text[match.end() :].strip(TRAILING_PUNCTUATION) and YEAR.search(match.group(1))
                     and len(match.group(1).split()) <= MAX_VENUE_NOTE_WORDS):
                 tag = match.group(1)  # it closes the title: "Title (Relational Representation Learning, NIPS 2018)"
@@ -386,8 +391,10 @@ class RowReader:
         quoted_title = quoted.group(1) if quoted and len(quoted.group(1).split()) >= 3 else ""
         # a few bold words before a longer title in italics are a name or the authors, not the title:
         # "**PCA** (Hoppe et al.) - *Surface Reconstruction from Unorganized Points*. SIGGRAPH 1992."
+        # (unless the italics describe the work: "**[ClimateChat]** (ICLR 2025) — *Instruction-tuned dialogue LLM
+        # specialized for climate science question answering.*", a sentence, names it by the bold words)
         italic = _first_italic_run(pieces)
-        if (strong and len(strong.split()) <= MAX_TAG_WORDS < len(italic.split())
+        if (strong and len(strong.split()) <= MAX_TAG_WORDS < len(italic.split()) and not _is_sentence(italic)
                 and italic.count(",") < 2 and not ET_AL.search(italic) and not INITIAL.search(italic)):
             return _clean_title(italic)
         # bold words fewer than a quoted title's are the method's name: **KIP**: Authors. "Dataset Meta-Learning ..."
@@ -470,6 +477,14 @@ def _continues(line: str, following: str) -> bool:
     words = line.split()
     nxt = following.strip()
     return bool(words and nxt) and (nxt[0].islower() or words[-1].lower() in CONNECTING_WORDS)
+
+
+def _is_sentence(text: str) -> bool:
+    """Whether text reads as a sentence describing a work rather than its title: it ends with a full stop
+    and few of its longer words after the first are capitalised (titles capitalise most of theirs)."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", text)[1:] if len(w) > 3]
+    capitalised = sum(w[0].isupper() for w in words)
+    return text.rstrip().endswith(".") and bool(words) and capitalised < len(words) / 2
 
 
 def _first_italic_run(pieces: list[Piece]) -> str:

@@ -95,6 +95,8 @@ def test_row_under_another_years_heading_is_in_the_wrong_section(tmp_path: Path,
     assert any(d.line == 8 and d.kind == "code_link_not_code" for d in report.defects)
     bullet = next(d for d in report.defects if d.kind == "placeholder")
     assert (bullet.line, bullet.detail) == (14, "row: link labelled 'Code (coming soon)'")
+    # brackets the list wrote percent-encoded in a URL are no broken markdown; a figshare deposit is code
+    assert not [d for d in report.defects if d.line == 15]
 
 
 def test_duplicate_bullets_are_found_and_the_fix_removes_one(tmp_path: Path, vocab: Vocabulary) -> None:
@@ -105,7 +107,7 @@ def test_duplicate_bullets_are_found_and_the_fix_removes_one(tmp_path: Path, voc
     text, diff = fix_list(build, report)
     assert "-- [Lip Sync Transformers for Dubbing Talking Faces](https://arxiv.org/pdf/2301.01081.pdf)" in diff
     assert "[project page](https://example.org/face-reenactment/)" in text
-    assert len(parse_text(text, "fixed.md", "", vocab).entries) == 4
+    assert len(parse_text(text, "fixed.md", "", vocab).entries) == 5
 
 
 def test_a_work_given_again_by_its_short_name_at_its_venue_is_a_duplicate(tmp_path: Path, vocab: Vocabulary) -> None:

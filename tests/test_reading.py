@@ -496,3 +496,17 @@ def test_venues_opening_rows_in_bold_or_code_journals_before_volumes_and_notes_i
     assert 22 not in rows and 6 not in rows and 28 not in rows
     assert (rows[27].venue.family, rows[27].year) == ("TPAMI", 2018)
     assert 30 not in rows  # "[← Back to main README](./README.md)": links with arrows move the reader around
+
+
+def test_a_dated_log_of_papers_and_a_name_described_in_italics(vocab: Vocabulary) -> None:
+    parsed = read(vocab, "dated_logs_and_described_names.md")
+    rows = by_line(parsed)
+    # a row opening with a date is a paper when it links the paper itself; news links none
+    assert (rows[5].title, rows[5].venue.family, rows[5].year) == (
+        "Bridging Music and Image via Cross-Modal Ranking Analysis", "TMM", 2016)
+    assert rows[7].title == "Automated Music Generation for Visual Art through Emotion"  # "[[paper]][url]" is no title
+    assert (rows[9].venue.family, rows[9].year) == ("Multimedia Tools and Applications", 2021)
+    assert (rows[11].arxiv_id, rows[11].year) == ("2012.03478", 2020)
+    assert 13 not in rows and "dated news item" in warned(parsed, 13)[0]
+    # italics that describe the work in a sentence leave the title to its bold name
+    assert (rows[17].title, rows[17].venue.family, rows[17].arxiv_id) == ("ClimateChat", "ICLR", "2401.09646")

@@ -61,9 +61,10 @@ MIN_TITLE_WORDS_IN_SLUG = 3
 """Content words a file name must share with the list's titles to name a title at all."""
 CVF_SLUG = re.compile(r"^[^_]+_(?P<title>.+)_[A-Za-z]+_\d{4}_paper$")
 CVF_VENUE = re.compile(r"/content[/_](?P<family>[A-Za-z]+?)_?(?P<year>\d{4})(?P<workshop>W?)/")
-CODE_SITES = frozenset({"github.com", "gitlab.com", "worksheets.codalab.org"})
+CODE_SITES = frozenset({"github.com", "gitlab.com", "worksheets.codalab.org", "zenodo.org", "figshare.com"})
 """Sites whose every page leads to code: an owner's page on a code host (its repositories), CodaLab
-worksheets (runnable code bundles)."""
+worksheets (runnable code bundles), and the research archives authors deposit code releases in (Zenodo,
+figshare): in a code column, such a deposit is the code."""
 MAX_NAME_TITLE_WORDS = 4
 TITLE_FILLER = frozenset({"a", "an", "the", "of", "for", "and", "with", "on", "in", "to", "via", "by"})
 NOISE = (
