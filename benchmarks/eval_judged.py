@@ -212,6 +212,12 @@ def evaluate(build_dir: Path, qrels: list[dict[str, Any]], field: str | None = "
                         for q in labelled]
             row["ceiling"] = {name: round(mean(text_ceiling(grades, shown, partly) for grades, shown in findable), 3)
                               for name, partly in (("shown", False), ("shown_or_related", True))}
+            # per kind of query: where a ranker of the text alone has room left
+            kinds = [q["kind"] for q in labelled]
+            row["ceiling_by_kind"] = {
+                kind: round(mean(text_ceiling(grades, shown, False)
+                                 for (grades, shown), of in zip(findable, kinds, strict=True) if of == kind), 3)
+                for kind in sorted(set(kinds))}
             # how much of what the judges called exactly right its text shows
             row["graded_2_shown"] = dict(Counter(shown.get(paper, "no") for grades, shown in findable
                                                  for paper, grade in grades.items() if grade == 2))
@@ -309,6 +315,13 @@ def main(split: str | None, modes: tuple[str, ...], as_json: bool, keep: Path | 
             click.echo(f"| {mode_name} | {split_name} | {ceiling['shown']} | {ceiling['shown_or_related']} "
                        f"| {row['bm25']['ndcg']} | {row['hybrid']['ndcg']} "
                        f"| {shown.get('yes', 0)} / {shown.get('partly', 0)} / {shown.get('no', 0)} |")
+    if ceilings:
+        click.echo("\n| mode | split | kind | text ceiling: shown | bm25 | hybrid |")
+        click.echo("|---|---|---|---|---|---|")
+        for mode_name, split_name, row in ceilings:
+            for kind, ceiling in row["ceiling_by_kind"].items():
+                click.echo(f"| {mode_name} | {split_name} | {kind} | {ceiling} | {row['bm25']['by_kind'][kind]} "
+                           f"| {row['hybrid']['by_kind'][kind]} |")
     click.echo()
     for mode_name, splits in results.items():
         for split_name, row in splits.items():
