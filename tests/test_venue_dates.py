@@ -43,3 +43,9 @@ def test_a_paper_may_reach_arxiv_years_after_print_but_not_months_after_a_wrong_
     assert date_conflict(uai, "1205.2599", MONTHS) is None  # arXiv's 2012 upload of UAI's back catalogue
     wacv = Venue(raw="WACV2021", family="WACV", year=2021, kind="conference")
     assert "7 months before arXiv id" in (date_conflict(wacv, "2110.11998", MONTHS) or "")  # WACV 2022's paper
+
+
+def test_a_preprint_listed_years_before_its_arxiv_id_may_link_another_paper() -> None:
+    # FlashAttention listed as "Arxiv 2022" with a link to 2402.16058, another paper
+    assert "may be to another paper" in (date_conflict(preprint(2022), "2402.16058", MONTHS) or "")
+    assert "another paper" not in (date_conflict(preprint(2023), "2401.15670", MONTHS) or "")  # a year off: a typo

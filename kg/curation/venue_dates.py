@@ -79,7 +79,9 @@ def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> st
         sequence = arxiv_sequence(arxiv_id)
         sent_in_december = month == 1 and (sequence is None or sequence < DECEMBER_BACKLOG)
         if year != venue.year and not (sent_in_december and venue.year == year - 1):
-            return f"preprint venue says {venue.year} but arXiv id {arxiv_id} dates it {year}-{month:02d}"
+            # a preprint listed years before its id existed is likelier a link to another paper than a typo
+            other_paper = "; the arXiv link may be to another paper" if venue.year < year - 1 else ""
+            return f"preprint venue says {venue.year} but arXiv id {arxiv_id} dates it {year}-{month:02d}{other_paper}"
         return None
     if arxiv_sequence(arxiv_id) is None:
         return None  # an old-style id (before April 2007): papers then often reached arXiv years after print
