@@ -42,7 +42,14 @@ NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 MAX_BOLD_HEADING_WORDS = 8
 """Words a bold line may have to be a heading in all but name ("**2.1 Fundamental Papers**")."""
+FIELD_ITEM = re.compile(r"\s*([A-Za-z][\w.()/-]*(?:\s[\w.()/-]+){0,2})\s*:\s+(\S.*)", re.DOTALL)
+"""A field of a work in a bullet of its own: a name of up to three words, a colon, a value ("arxiv: [url](url)",
+"project page: ...", "intro: CVPR 2019")."""
+LINK_LABEL = re.compile(r"\[([^\[\]]*)\]\(")
+LINK_MARKUP = re.compile(r"\[[^\[\]]*\]\([^()\s]*\)")
+PROCEEDINGS_HOSTS = frozenset({"cvf", "ieee", "acm", "openreview"})
 NAVIGATION_LABEL = re.compile(r"\s*[←→↑↓⬅➡⬆⬇«»⇦⇨]")
+BLOG_HOSTS = ("medium.com", "substack.com", "zhuanlan.zhihu.com", "notion.site")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A day and month between a venue's name and its year in running text ("arxiv, 17 Jan 2019", "NeurIPS, Dec. 2021").
 MONTH = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -101,12 +108,15 @@ def _cites_in_quotes(cell: Cell) -> bool:
     return bool(paper_links(links))
 
 
-def _is_bold_heading(cell: Cell) -> bool:
-    """A paragraph of bold text alone (an emoji beside it aside: "**OpenPose** 🌟"), short enough to be a
-    heading."""
+def _is_bold_line(cell: Cell) -> bool:
+    """A paragraph of bold text alone (an emoji beside it aside: "**OpenPose** 🌟")."""
     visible = [p for p in visible_pieces(cell.pieces) if p.kind != "text" or p.strong or re.search(r"\w", p.text)]
-    return (bool(visible) and all(p.kind == "text" and p.strong for p in visible)
-            and len(cell.text.split()) <= MAX_BOLD_HEADING_WORDS)
+    return bool(visible) and all(p.kind == "text" and p.strong for p in visible)
+
+
+def _is_bold_heading(cell: Cell) -> bool:
+    """A paragraph of bold text alone, short enough to be a heading."""
+    return _is_bold_line(cell) and len(cell.text.split()) <= MAX_BOLD_HEADING_WORDS
 
 
 def names_a_paper(state: ListState, line: int, cell: Cell) -> bool:
@@ -194,6 +204,10 @@ def read_list_item(state: ListState, tokens: list[Token], start: int) -> int:
             cited = [f"[{line.strip('*_ .')}]" if line in dated and len(lines) > 1
                      and NAME_AND_YEAR_LINE.fullmatch(line) else line for line in lines]
             cell, resume = state.cell("  \n".join([own, *cited])), close
+        elif _resources_only(state, nested):
+            # sub-items that only link the work's resources ("  - Early published [arXiv](url)", "  - Codes:
+            # [Pytorch](url)", "  - Remark: ..."): their links are the row's, their words notes on it
+            cell, resume = state.cell("  \n".join([own, *LINK_MARKUP.findall(nested)])), close
     if _is_bold_heading(cell):
         state.push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
         return start
@@ -215,22 +229,30 @@ def read_list_item(state: ListState, tokens: list[Token], start: int) -> int:
     return resume
 
 
-def read_paragraph(state: ListState, token: Token, inline: Token) -> None:
-    """A paragraph that is only bold text is a heading in all but name (`**2.1 Fundamental Papers**`).
-    A paragraph in a papers section that opens with its title, in bold or as a link
-    (`**Title**\\ *Authors*\\ CVPR 2023. [[Paper](url)]`), or cites a paper with its title in quotes,
-    is a paper; other paragraphs are prose."""
+def read_paragraph(state: ListState, tokens: list[Token], start: int) -> int:
+    """A paragraph that is only bold text is a heading in all but name (`**2.1 Fundamental Papers**`), unless
+    the fields of a work follow it (`**Title**` over `- intro: CVPR 2019` and `- arxiv: [url](url)`, or over a
+    line of its links alone): then it is that work's row. A paragraph in a papers section that opens with its
+    title, in bold or as a link (`**Title**\\ *Authors*\\ CVPR 2023. [[Paper](url)]`), or cites a paper
+    with its title in quotes, is a paper; other paragraphs are prose. Returns the index to go on from."""
+    token, inline = tokens[start], tokens[start + 1]
     if inline.type != "inline" or not token.map:
-        return
+        return start
     line = token.map[0] + 1
     cell = state.cell(inline.content)
+    fields = _fields_below(state, tokens, start + 3) if _is_bold_line(cell) and state.section_kind == "papers" else None
+    # a title may name papers ("... Driving: A Review"); a name of another kind of rows is a heading ("**Datasets**")
+    if fields is not None and named_section_kind(cell.text) in (None, "papers") and heading_year(cell.text) is None:
+        text, resume = fields
+        read_paper_bullet(state, line, state.lines[line - 1], state.cell(f"{inline.content}  \n{text}"))
+        return resume
     if _is_bold_heading(cell):
         state.push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
-        return
+        return start
     if state.section_kind != "papers" and not (state.section_kind == "other" and _cites_a_paper(state, line, cell)):
-        return
+        return start
     if _navigation(cell):
-        return  # "**CVPR** [2023](#cvpr-2023) [2022](#cvpr-2022)": bookmarks into the list, not a row
+        return start  # "**CVPR** [2023](#cvpr-2023) [2022](#cvpr-2022)": bookmarks into the list, not a row
     first = next(iter(visible_pieces(cell.pieces)), None)
     after_first = cell.pieces[cell.pieces.index(first) + 1 :] if first is not None else []
     opens_with_title = first is not None and (
@@ -244,6 +266,63 @@ def read_paragraph(state: ListState, token: Token, inline: Token) -> None:
     )
     if opens_with_title or _cites_in_quotes(cell):
         read_paper_bullet(state, line, state.lines[line - 1], cell)
+    return start
+
+
+def _fields_below(state: ListState, tokens: list[Token], start: int) -> tuple[str, int] | None:
+    """The fields of a work written below its bold title, as one row's text, and the index of the last token
+    they take: a bullet list whose every item is a field (`- arxiv: [https://arxiv.org/abs/..](..)`, `- intro:
+    CVPR 2019`, `- github: [url](url)`; a link labelled with its own address takes the field's name as its
+    label), or a paragraph of links alone (`[https://arxiv.org/abs/..](..)`). None when what follows is
+    anything else, or links no paper: then the bold line is a heading."""
+    if start >= len(tokens):
+        return None
+    if tokens[start].type == "paragraph_open":
+        cell = state.cell(tokens[start + 1].content)
+        if cell.text or not cell.links or not all(_is_address(label) or state.reader.is_generic(label)
+                                                  for label, _ in cell.links):
+            return None
+        text, end = tokens[start + 1].content, start + 2
+    elif tokens[start].type == "bullet_list_open":
+        level, lines, end = tokens[start].level, [], start + 1
+        while not (tokens[end].type == "bullet_list_close" and tokens[end].level == level):
+            if tokens[end].type == "inline" and tokens[end].level == level + 3:
+                field = FIELD_ITEM.match(tokens[end].content)
+                cell = state.cell(tokens[end].content)
+                if field is None or any(not (_is_address(label) or state.reader.is_generic(label))
+                                        for label, _ in cell.links):
+                    return None  # "- DETR: [End-to-End Object Detection ...](url)": a paper's row of its own
+                lines.append(_field_text(*field.groups()))
+            end += 1
+        text = "  \n".join(lines)
+    else:
+        return None
+    links = [make_link(href, label, "paper") for label, href in state.cell(text).links]
+    return (text, end) if any(is_paper_link(link) for link in links) else None
+
+
+def _resources_only(state: ListState, nested: str) -> bool:
+    """Whether the sub-items of a linked row only give its resources: some link, every link labelled with
+    everyday words ("arXiv", "Pytorch", "Code"), and every line a field ("Remark: ...") or a few words besides
+    its links ("Early published [arXiv](url)"); never a title of its own, a bold name or a year."""
+    cell = state.cell(nested)
+    lines = [line.strip() for line in nested.strip().splitlines() if line.strip()]
+    return (bool(cell.links) and all(label_role(label) or state.reader.is_generic(label) for label, _ in cell.links)
+            and not any(piece.strong for piece in cell.pieces) and not YEAR.search(cell.text)
+            and all(FIELD_ITEM.match(line) or len(LINK_MARKUP.sub("", line).split()) <= MAX_RESOURCE_LABEL_WORDS
+                    for line in lines))
+
+
+def _field_text(name: str, value: str) -> str:
+    """A field as a line of its work's row: links labelled only with their address take the field's name as
+    their label ("arxiv: [https://arxiv.org/abs/..](url)" is "[arxiv](url)"); any other field stays as written."""
+    relabelled = LINK_LABEL.sub(lambda match: f"[{name}](" if _is_address(match.group(1)) else match.group(0), value)
+    return relabelled if relabelled != value else f"{name}: {value}"
+
+
+def _is_address(label: str) -> bool:
+    """Whether a link's label is a web address (`[https://arxiv.org/abs/1711.06396](...)`): it says nothing."""
+    return bool(re.match(r"\s*(?:https?://|www\.)", label))
 
 
 def _cites_a_paper(state: ListState, line: int, cell: Cell) -> bool:
@@ -337,6 +416,13 @@ def _paper_under_bold_name(state: ListState, links: list[Link]) -> bool:
     return True
 
 
+def _is_blog_post(url: str) -> bool:
+    """Whether a URL is a post on a blog or a social site (a "blog" or "posts" folder, or a blogging host)."""
+    parts = urlsplit(url.lower())
+    return (any(parts.netloc == host or parts.netloc.endswith("." + host) for host in BLOG_HOSTS)
+            or bool({"blog", "blogs", "posts"} & set(parts.path.split("/"))))
+
+
 def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link], noted: bool) -> str | None:
     """Why a bullet in a papers section is not a paper, or None when it is one. `noted`: the title links
     the list's own note on it."""
@@ -349,12 +435,17 @@ def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link], n
         return "no title"
     if links and all(any(host in link.url.lower() for host in VIDEO_HOSTS) for link in links):
         return "it links only to videos"
+    if not venue_raw and links and all(_is_blog_post(link.url) for link in links):
+        return "it links only to blog posts"
     words = len(read.title.split())
     paper_link = any(link.column in ("title", "paper") and link.kind not in SOURCE_HOSTS for link in links)
     if words >= MIN_BULLET_TITLE_WORDS and (links or noted or venue_raw
                                             or year_of(cell.text.replace(read.title, ""))):
         return None
-    if (venue_raw or (paper_link and any(link.arxiv_id for link in links)) or (read.bold_title and links)
+    # a name linking the paper itself on arXiv or a proceedings host ("[Meta-SR](openaccess.thecvf.com/...pdf)";
+    # not "publisher", which also holds aggregators such as Papers with Code)
+    if (venue_raw or (paper_link and any(link.arxiv_id or (link.column == "title" and link.kind in PROCEEDINGS_HOSTS)
+                                         for link in links)) or (read.bold_title and links)
             or (noted and year_of(cell.text.replace(read.title, "")))  # "[GAN Q-learning](GANQL.md) 20 July 2018"
             or (links and ET_AL.search(cell.text))):  # "[Alias-Free GAN](url) (Karras et al. 2021)": cited
         return None

@@ -75,7 +75,7 @@ def read_cell(source: str, md: MarkdownIt) -> Cell:
                 continue
             outside.append(content)
             if child.type == "code_inline":
-                cell.pieces.append(Piece("code", content))
+                cell.pieces.append(Piece("code", content, strong=strong > 0, emphasis=emphasis > 0))
             elif child.type == "hardbreak":
                 cell.pieces.append(Piece("break", ""))
             else:
@@ -114,7 +114,8 @@ def read_cell(source: str, md: MarkdownIt) -> Cell:
         stray.count("[") != stray.count("]")
         or not 0 <= extra_closing <= len(ENUMERATION.findall(stray))
         or "](" in stray
-        or any(lbl.count("[") != lbl.count("]") or "](" in lbl or "http" in lbl for lbl, _ in cell.links)
+        or any(lbl.count("[") != lbl.count("]") or "](" in lbl or ("http" in lbl and not BARE_URL.fullmatch(lbl))
+               for lbl, _ in cell.links)
         or broken_href
     )
     cell.placeholder = cell.text.lower() in PLACEHOLDERS or any(

@@ -512,10 +512,11 @@ def _first_italic_line(pieces: list[Piece]) -> str:
 
 
 def _first_strong_run(pieces: list[Piece]) -> str:
-    """The text of the first run of bold pieces (a title in bold, before the authors in italics)."""
+    """The text of the first run of bold pieces (a title in bold, before the authors in italics; code set in
+    it is part of it: "**Evaluating the role of `Constitutions` for ...**")."""
     run: list[str] = []
     for piece in pieces:
-        if piece.kind == "text" and piece.strong:
+        if piece.kind in ("text", "code") and piece.strong:
             run.append(piece.text)
         elif run and (piece.kind != "text" or piece.text.strip()):
             break

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from ingest.cells import Cell, read_cell
 from ingest.inline import Piece, RowReader, RowText
 from kg.core.headings import PSEUDO_HEADING_LEVEL, heading_words, heading_year, is_navigation, named_section_kind
-from kg.core.links import make_link
+from kg.core.links import make_link, venue_of_link
 from kg.core.model import DatasetEntry, Entry, EntryFlag, Link, LinkColumn, MetricEntry, ParseWarning
 from kg.core.vocab import YEAR, Vocabulary
 
@@ -177,6 +177,12 @@ class ListState:
         # arXiv link or note: the arXiv copy of a paper published there.
         if heading.family and (venue.family is None or (venue.kind == "preprint" and heading.kind != "preprint")):
             venue = heading
+        # a row and headings that name no venue nor year, or only the preprint, may link a paper whose address
+        # names where it appeared (CVF's open access: content_CVPR_2019/); a year the row gives stays its own
+        # ("2024" beside a WACV 2025 link)
+        named = next(filter(None, map(venue_of_link, links)), "")
+        if named and ((venue.family is None and year_cell is None) or venue.kind == "preprint"):
+            venue = self.vocab.parse_venue(named)
         if venue.kind == "unknown" and venue.family:
             flags.append("unknown_venue")
             self.warn(line, f"unknown venue {venue.raw!r} kept as written")

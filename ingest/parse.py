@@ -33,6 +33,9 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".txt", ""}
 ALMOST_LIST_ITEM = re.compile(r"^\s{0,3}-[\[【(*`]")
 HTML_TAG = re.compile(r"<[^<>]+>")
 PRE_OPEN, PRE_CLOSE = re.compile(r"<pre\b", re.IGNORECASE), re.compile(r"</pre\s*>", re.IGNORECASE)
+MAX_FRONT_MATTER_LINES = 60
+FRONT_MATTER_LINE = re.compile(r"\s*(?:$|#|-\s|[\w-]+\s*:)")
+"""A line of YAML front matter: blank, a comment, a list item or a key."""
 HTML_HEADING = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE)
 
 
@@ -76,8 +79,8 @@ def parse_list(path: Path, vocab: Vocabulary, name: str | None = None) -> Parsed
 
 def parse_text(text: str, file: str, sha256: str, vocab: Vocabulary) -> ParsedList:
     """Parse markdown text into entries; file is the name recorded on every entry."""
-    state = ListState(text, file, vocab)
-    _walk(state, state.md.parse(text))
+    state = ListState(_without_front_matter(text), file, vocab)
+    _walk(state, state.md.parse(state.text))
     for number, line in enumerate(state.lines, start=1):
         if ALMOST_LIST_ITEM.match(line):
             state.warn(number, "line starts like a list item but has no space after the dash; "
@@ -91,6 +94,19 @@ def parse_text(text: str, file: str, sha256: str, vocab: Vocabulary) -> ParsedLi
         sections=tuple(_sections(state)),
         warnings=tuple(state.warnings),
     )
+
+
+def _without_front_matter(text: str) -> str:
+    """The text with a leading YAML front matter block (`---` lines around `layout: post`, as Jekyll and Hugo
+    pages open) blanked, line for line: markdown would read it as a rule and a heading."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text
+    end = next((i for i, line in enumerate(lines[1:MAX_FRONT_MATTER_LINES], start=1) if line.strip() in ("---", "...")),
+               None)
+    if end is None or not all(FRONT_MATTER_LINE.match(line) for line in lines[1:end]):
+        return text
+    return "\n".join([""] * (end + 1) + lines[end + 1 :])
 
 
 def _walk(state: ListState, tokens: list[Token]) -> None:
@@ -109,7 +125,7 @@ def _walk(state: ListState, tokens: list[Token]) -> None:
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
         elif token.type == "paragraph_open" and not list_depth and token.map:
-            read_paragraph(state, token, tokens[i + 1])
+            i = read_paragraph(state, tokens, i)
         elif token.type == "html_block" and token.map:
             _html_block(state, token)
         i += 1

@@ -14,7 +14,7 @@ from ingest.inline import RowText, label_role, year_of
 from ingest.list_state import ListState
 from kg.core.headings import heading_words
 from kg.core.links import BARE_URL, make_link, paper_links
-from kg.core.model import CODE_HOSTS, EntryFlag, Link
+from kg.core.model import CODE_HOSTS, PAPER_KINDS, EntryFlag, Link
 from kg.core.rows import TRAILING_NAME, column_role, names_tagged, scores_table, split_row, table_roles
 from kg.core.vocab import ARXIV_NUMBER, PLACEHOLDERS, YEAR, alias_key
 
@@ -23,10 +23,16 @@ EMPTY_LINK = re.compile(r"\[\s*\]\(\s*\)")
 DATASET_VENUES = frozenset({"dataset", "datasets", "benchmark", "data"})
 
 
-def _code_by_its_label(link: Link) -> Link:
-    """A link labelled as code to a code host, in a column of something else, is code: "| Project |" holding
-    "[Website](url), [GitHub](https://github.com/owner/repo)"."""
-    return replace(link, column="code") if label_role(link.label) == "code" and link.kind in CODE_HOSTS else link
+def _by_its_label(link: Link) -> Link:
+    """A link in a column of something else that its label and host both name: code on a code host ("| Project |"
+    holding "[Website](url), [GitHub](https://github.com/owner/repo)"), or the paper on arXiv or a paper host
+    ("| Key Publication(s) |" holding "[arxiv](https://arxiv.org/abs/...)")."""
+    role = label_role(link.label)
+    if role == "code" and link.kind in CODE_HOSTS:
+        return replace(link, column="code")
+    if role == "paper" and link.kind in PAPER_KINDS and link.column == "other":
+        return replace(link, column="paper")
+    return link
 
 
 def read_table(state: ListState, tokens: list[Token], start: int) -> int:
@@ -160,7 +166,7 @@ def _paper_row(state: ListState, line: int, raw: str, cells: list[str], roles: l
         elif role == "code":
             links += state.make_links(line, cell, role)
         else:
-            links += [_code_by_its_label(link) for link in state.make_links(line, cell, role or "other")]
+            links += [_by_its_label(link) for link in state.make_links(line, cell, role or "other")]
     # A paper link labelled with its venue beside a title column: "| **UNI** | ... | [Nature Medicine](url) |"
     named = [r for r in paper_titles if title.title and r.title and _venue_label(state, r.title)]
     title.venue_tags += [part.strip() for r in named for part in r.title.split(" / ")]

@@ -33,6 +33,14 @@ def test_one_title_at_two_peer_reviewed_venues_is_two_works(report: CurationRepo
     assert (9, 10) not in certain_groups(report)
 
 
+def test_one_title_linking_two_arxiv_papers_is_two_works(report: CurationReport) -> None:
+    assert (29, 30) not in certain_groups(report)  # "Point Transformer", 2011.00931 and 2012.09164
+
+
+def test_a_work_given_by_its_name_and_by_its_title_with_one_arxiv_id_is_one(report: CurationReport) -> None:
+    assert (31, 32) in certain_groups(report)  # "CMT" in a table of methods, and its paper's title
+
+
 def test_datasets_on_one_page_with_two_names_are_two(report: CurationReport) -> None:
     assert not [g for g in report.duplicates if g.kind == "dataset" and g.certain]
 
@@ -51,7 +59,7 @@ def test_fix_removes_a_duplicate_only_within_its_category_and_with_its_links(
     kept = {c.line: c.detail for c in changes if c.kind == "kept"}
     assert "another category" in kept[19]  # the Text-driven listing stays
     assert "lacks its links https://arxiv.org/abs/2305.44444" in kept[12]  # the arXiv row has no cell to go to
-    assert sorted(c.line for c in changes if c.after is None) == [25, 27]  # the Reenactment twins below
+    assert sorted(c.line for c in changes if c.after is None) == [25, 27, 31]  # twins below, and "CMT" by name
     fixed = parse_text(apply_changes(text, changes), "fixed.md", "", vocab)
     assert {e.arxiv_id for e in parsed.entries} <= {e.arxiv_id for e in fixed.entries}
 

@@ -510,3 +510,28 @@ def test_a_dated_log_of_papers_and_a_name_described_in_italics(vocab: Vocabulary
     assert 13 not in rows and "dated news item" in warned(parsed, 13)[0]
     # italics that describe the work in a sentence leave the title to its bold name
     assert (rows[17].title, rows[17].venue.family, rows[17].arxiv_id) == ("ClimateChat", "ICLR", "2401.09646")
+
+
+def test_fields_under_bold_titles_resources_in_sub_items_and_venues_in_proceedings_addresses(
+        vocab: Vocabulary) -> None:
+    parsed = read(vocab, "fields_under_bold_titles.md")
+    rows = by_line(parsed)
+    assert parsed.sections[0].title == "Papers"  # the front matter is no heading
+    # a bold title over bullets of its fields, or over a line of its links, is one row
+    vote = rows[8]
+    assert (vote.title, vote.venue.family, vote.arxiv_id) == (
+        "Vote3Deep: Fast Object Detection in 3D Point Clouds Using Efficient Convolutional Neural Networks",
+        "CVPR", "1609.06666")
+    assert vote.code_links[0].url == "https://github.com/example/vote3deep" and not {10, 11, 12} & set(rows)
+    assert (rows[14].title, rows[14].arxiv_id) == ("3D Backbone Network for 3D Object Detection", "1901.08373")
+    assert 18 not in rows and rows[20].arxiv_id == "2005.12872"  # a bold heading over a paper of its own
+    # a name linking CVF's proceedings, its arXiv copy and code in sub-items of resources
+    meta = rows[23]
+    assert (meta.title, meta.venue.family, meta.year, meta.arxiv_id) == ("Meta-SR", "CVPR", 2019, "1903.00875")
+    assert meta.code_links[0].url == "https://github.com/XuecaiHu/Meta-SR-Pytorch"
+    assert rows[27].title == "Evaluating the role of Constitutions for learning from AI feedback"  # code in bold
+    assert (rows[28].title, rows[28].venue.family, rows[28].year) == (  # "NeurIPS 2309": September 2023
+        "What can Large Language Models do in chemistry? A benchmark on eight tasks", "NeurIPS", 2023)
+    assert 29 not in rows  # a blog post
+    assert rows[33].arxiv_id == "2212.06817"  # an [arxiv] link in a column of no known name
+    assert 37 not in rows  # a name linking only its repository is a tool

@@ -32,6 +32,9 @@ HOST_KINDS: tuple[tuple[str, LinkKind], ...] = (
         "diglib.eg.org", "dblp.org", "paperswithcode.com",
     )),
 )
+CVF_PROCEEDINGS = re.compile(
+    r"openaccess\.thecvf\.com/content[_/]([A-Za-z]+?)_?((?:19|20)\d\d)(W?)[/_]", re.IGNORECASE)
+"""CVF's open-access addresses name the conference and year: content_CVPR_2019/, content/CVPR2021W/."""
 HUGGING_FACE_PAGES = frozenset({"datasets", "papers", "docs", "blog", "learn", "collections", "models", "spaces",
                                 "organizations", "settings", "tasks", "pricing"})
 """First path segments of Hugging Face pages that are no model repository."""
@@ -115,3 +118,13 @@ def paper_links(links: list[Link]) -> list[Link]:
     column. (A link in a mixed "Links" column is no sign that a row is a paper: tools are linked so too.)"""
     return [link for link in links
             if is_paper_link(link) or (link.column in ("paper", "title") and link.kind not in CODE_HOSTS)]
+
+
+def venue_of_link(link: Link) -> str:
+    """The venue a paper link's address names ("CVPR 2019" for openaccess.thecvf.com/content_CVPR_2019/...),
+    or "" when it names none."""
+    match = CVF_PROCEEDINGS.search(link.url)
+    if not match:
+        return ""
+    name, year, workshop = match.groups()
+    return f"{name.upper()}{'W' if workshop and not name.upper().endswith('W') else ''} {year}"

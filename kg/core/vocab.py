@@ -46,8 +46,9 @@ MISSPELT_NAME_SCORE = 92
 # Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
 SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
-ARXIV_MONTH = re.compile(r"\s*(arxiv)\s+(\d\d)(?:0[1-9]|1[0-2])\s*", re.IGNORECASE)
-"""arXiv and four digits: the year and month its ids start with ("Arxiv_2508" is August 2025)."""
+VENUE_MONTH = re.compile(r"\s*(.*[A-Za-z])\s+(\d\d)(?:0[1-9]|1[0-2])\s*")
+"""A venue and four digits that are no year: the year and month, as arXiv ids start ("Arxiv_2508" is August
+2025, "NeurIPS 2309" September 2023)."""
 VENUE_AND_PART = re.compile(r"\s*([^()]*?\w)\s*\(([^()]+)\)\s*")
 """A venue, then the part of it a paper appeared in, in brackets: "CVPRW (PBVS)"."""
 
@@ -278,8 +279,8 @@ class Vocabulary:
             return Venue(raw=raw.strip(), family=None, year=None, kind="unknown")
         readings: list[str] = []
         year, rest = _take_year(text, readings)
-        if year is None and (yymm := ARXIV_MONTH.fullmatch(rest)):  # "Arxiv_2508": arXiv, August 2025
-            year, rest = century(int(yymm.group(2))), yymm.group(1)
+        if year is None and (yymm := VENUE_MONTH.fullmatch(rest)) and self.venue_family(yymm.group(1)):
+            year, rest = century(int(yymm.group(2))), yymm.group(1)  # "Arxiv_2508": arXiv, August 2025
         glued = re.fullmatch(r"\s*(.*[A-Za-z])\s?(\d\d)\s*", rest) if year is None else None
         if glued and self.venue_family(glued.group(1)):  # "CVPR24", "MM 24"
             year, rest = century(int(glued.group(2))), glued.group(1)

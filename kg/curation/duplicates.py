@@ -234,8 +234,10 @@ def _same_work(a: Entry, b: Entry, kind: str, thresholds: Thresholds) -> bool:
     """Whether a shared id or title may make two rows certainly one work. An id shared by rows whose
     titles disagree is a link copied from another row; one title at two peer-reviewed venues of different
     families is two works (a survey and a course, a paper and its journal version), and so is a title of
-    a few words in two different years."""
+    a few words in two different years, or one title linking two arXiv papers."""
     if kind == "normalised_title":
+        if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
+            return False  # "Point Transformer" twice, 2011.00931 and 2012.09164: two works of one name
         families = {e.venue.family for e in (a, b) if e.venue.kind not in ("preprint", "unknown")}
         # a title of a few words ("Neural Machine Translation") is shared by works: two years tell them apart
         short = len(a.title.split()) <= MAX_NAME_WORDS and a.year and b.year and a.year != b.year
@@ -245,7 +247,17 @@ def _same_work(a: Entry, b: Entry, kind: str, thresholds: Thresholds) -> bool:
     names = [_method_name(e.title) for e in (a, b)]
     if all(names):  # "HeadGAN: One-shot ..." and "HeadGAN: Video-and-Audio-Driven ...": one work renamed
         return names[0] == names[1]
+    if _names_its_work(a, b) or _names_its_work(b, a):
+        return True
     return fuzz.token_set_ratio(normalise_text(a.title), normalise_text(b.title)) >= thresholds.shared_id_title
+
+
+def _names_its_work(name: Entry, titled: Entry) -> bool:
+    """Whether a row gives by its name ("CMT", "RT-1") the work another row gives by its title, with the same
+    arXiv id: a table of methods by name beside a list of the same papers by title."""
+    return (" " not in name.title.strip() and bool(re.search(r"[A-Z].*[A-Z0-9]", name.title))
+            and len(titled.title.split()) > MAX_NAME_WORDS and name.arxiv_id is not None
+            and name.arxiv_id == titled.arxiv_id)
 
 
 def _method_name(title: str) -> str:
