@@ -41,6 +41,7 @@ NOT_A_PAPER_VENUE = re.compile(r"\b(?:tutorials?|courses?|talks?|slides|lectures
 # A list item that opens with a date is news ("2024.03.01: v2 released", "[2023/10] ...").
 NEWS_ITEM = re.compile(r"^\W{0,3}\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?\b")
 MAX_BOLD_HEADING_WORDS = 8
+MAX_VENUE_LINE_WORDS = 3
 """Words a bold line may have to be a heading in all but name ("**2.1 Fundamental Papers**")."""
 FIELD_ITEM = re.compile(r"\s*([A-Za-z][\w.()/-]*(?:\s[\w.()/-]+){0,2})\s*:\s+(\S.*)", re.DOTALL)
 """A field of a work in a bullet of its own: a name of up to three words, a colon, a value ("arxiv: [url](url)",
@@ -241,12 +242,17 @@ def read_paragraph(state: ListState, tokens: list[Token], start: int) -> int:
     line = token.map[0] + 1
     cell = state.cell(inline.content)
     fields = _fields_below(state, tokens, start + 3) if _is_bold_line(cell) and state.section_kind == "papers" else None
-    # a title may name papers ("... Driving: A Review"); a name of another kind of rows is a heading ("**Datasets**")
-    if fields is not None and named_section_kind(cell.text) in (None, "papers") and heading_year(cell.text) is None:
+    # a title may name papers ("... Driving: A Review"); a name of another kind of rows ("**Datasets**"), a year or
+    # a venue ("**ICLR'25**" over "- MedRegA: Title [[paper](url)]") is a heading
+    if (fields is not None and named_section_kind(cell.text) in (None, "papers") and heading_year(cell.text) is None
+            and state.vocab.parse_venue(cell.text).kind == "unknown"):
         text, resume = fields
         read_paper_bullet(state, line, state.lines[line - 1], state.cell(f"{inline.content}  \n{text}"))
         return resume
-    if _is_bold_heading(cell):
+    venue = state.vocab.parse_venue(cell.text) if not cell.links else None
+    if _is_bold_heading(cell) or (venue is not None and venue.name and venue.year and not venue.readings
+                                  and len(cell.text.split()) <= MAX_VENUE_LINE_WORDS):
+        # a line of bold words, or one naming a venue and its year alone ("ICCV'23"), heads the rows below it
         state.push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)
         return start
     if state.section_kind != "papers" and not (state.section_kind == "other" and _cites_a_paper(state, line, cell)):
@@ -361,7 +367,8 @@ def _venue_in_text(state: ListState, text: str) -> str:
         before = ARXIV_NUMBER_BEFORE_YEAR.sub("", before)  # "arXiv preprint arXiv:1901.01892, 2019": the number
         adjacent = re.search(r"([\w&@'\-]+(?:\s+[\w&@'\-]+){0,2})[\s,'’(]*$", before)
         words = adjacent.group(1).split() if adjacent else []
-        after = re.match(r"\s*(workshops?)\b", text[match.end() :], re.IGNORECASE)
+        # "MICCAI 2023 PRIME Workshop": the workshop of that venue
+        after = re.match(r"\s*(?:[\w-]+\s+){0,2}?(workshops?)\b", text[match.end() :], re.IGNORECASE)
         for size in (3, 2, 1):
             name = " ".join(words[-size:]) if len(words) >= size else ""
             if name and state.vocab.venue_family(name):

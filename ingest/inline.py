@@ -86,6 +86,8 @@ MAX_TAG_WORDS = 3
 ET_AL = re.compile(r"\be[tl]\.?\s+al\b", re.IGNORECASE)
 ENDS_IN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:[/.-]\d{1,2}){0,2}$")  # a year, or a date: "arXiv-2021/12/1"
 MIN_LINKED_TITLE_WORDS = 3
+PRESENTED_AS = VENUE_DECORATIONS | {"workshop"}
+"""Words in brackets closing a title that say how or where in its venue the work was presented."""
 DATES_ONLY = re.compile(r"\s*(?:[\[(]\s*(?:19|20)\d\d[./-]\d{1,2}(?:[./-]\d{1,2})?\s*[\])]\s*)*")
 """Nothing but dates in brackets: "[2020/09] " before a row's venue tag."""
 """Words of a link label that make it a title rather than a name ("[Masked Vision-Language Transformers ...]")."""
@@ -247,6 +249,14 @@ class RowReader:
                 text_parts.append("\x01")  # a link: ends a run of title text
             elif piece.kind == "break":
                 text_parts.append("\x02")
+            elif ((piece.emphasis and not piece.strong and self._dated_venue(piece.text))
+                  or (piece.strong and _in_brackets(spans, index, "()")
+                      and (NAME_AND_YEAR.fullmatch(piece.text.strip())
+                           or self.vocab.parse_venue(piece.text).year is not None))):
+                # "Title, *AAAI'24* ([Paper](url))": a venue and its year in italics is a tag, wherever it stands;
+                # so is a name and a year in bold within brackets: "Title (**Bull. Math. Biophysics 1943**)"
+                row.venue_tags.append(piece.text.strip(TRAILING_PUNCTUATION + "()"))
+                text_parts.append("\x01")
             else:
                 text_parts.append(piece.text)
         text = "".join(text_parts)
@@ -264,8 +274,13 @@ class RowReader:
             row.title_link = title_link
             row.links.insert(0, (title_link[0], title_link[1], "title"))
         else:
-            row.title = self._title_from_text(text, pieces)
+            row.title = self._title_from_text(text, pieces, row.venue_tags)
         return row
+
+    def _dated_venue(self, text: str) -> bool:
+        """Whether text is a venue the vocabulary knows, with its year ("AAAI'24", "Nature 2023")."""
+        venue = self.vocab.parse_venue(text.strip(TRAILING_PUNCTUATION + "()"))
+        return venue.name is not None and venue.year is not None and not venue.readings
 
     def _bold_venue(self, pieces: list[Piece]) -> list[Piece]:
         """A row that opens in bold with where and when the paper appeared (`**CVPR 2023**: [Title](url)`,
@@ -364,7 +379,8 @@ class RowReader:
             if match.start() == 0 and re.fullmatch(r"\d\d", match.group(1)):  # "(25)Title": a year
                 tags.append(str(century(int(match.group(1)))))
                 return " \x01 "
-            if match.group(0).startswith("(") and set(match.group(1).lower().split()) <= VENUE_DECORATIONS:
+            # "Title. (Oral)", "Title (Workshop)": how or where within its venue it was presented
+            if match.group(0).startswith("(") and set(match.group(1).lower().split()) <= PRESENTED_AS:
                 return " "  # "Title. (Oral)": how it was presented, no part of the title
             if ET_AL.search(match.group(1)):
                 return " \x01 "  # "(Park et al. 2019)": who wrote it and when, no venue
@@ -383,8 +399,9 @@ class RowReader:
 
         return BRACKETED.sub(replace, text)
 
-    def _title_from_text(self, text: str, pieces: list[Piece]) -> str:
-        """A title written as text: bold text, a quoted title, or the text before the first link."""
+    def _title_from_text(self, text: str, pieces: list[Piece], row_venues: list[str]) -> str:
+        """A title written as text: bold text (unless it is one of the row's venue tags), a quoted title, or
+        the text before the first link."""
         strong = self._take_venue_tags(_first_strong_run(pieces) or _first_italic_line(pieces), [])
         strong = strong.replace("\x01", " ").strip()
         quoted = QUOTED.search(text.replace("\x00", " ").replace("\x01", " ").replace("\x02", " "))
@@ -399,6 +416,7 @@ class RowReader:
             return _clean_title(italic)
         # bold words fewer than a quoted title's are the method's name: **KIP**: Authors. "Dataset Meta-Learning ..."
         if (len(strong.split()) >= 2 or _opens_with_bold(pieces)) and not self.venue_tag(strong) and not (
+                row_venues and strong in row_venues) and not (
                 quoted_title and len(strong.split()) < len(quoted_title.split())):
             return _clean_title(strong)
         if quoted_title:
@@ -451,12 +469,13 @@ def _closes_text(pieces: list[Piece], index: int) -> bool:
                for p in pieces[index + 1 :])
 
 
-def _in_brackets(pieces: list[Piece], index: int) -> bool:
-    """Whether the piece at index stands inside square brackets of the row's text ("[[FPGA](url)]")."""
+def _in_brackets(pieces: list[Piece], index: int, pair: str = "[]") -> bool:
+    """Whether the piece at index stands inside square brackets of the row's text ("[[FPGA](url)]"), or inside
+    another pair ("()": "Title (**Neural Networks 1997**)")."""
     before = pieces[index - 1] if index > 0 else None
     after = pieces[index + 1] if index + 1 < len(pieces) else None
-    return (before is not None and before.kind == "text" and before.text.rstrip().endswith("[")
-            and after is not None and after.kind == "text" and after.text.lstrip().startswith("]"))
+    return (before is not None and before.kind == "text" and before.text.rstrip().endswith(pair[0])
+            and after is not None and after.kind == "text" and after.text.lstrip().startswith(pair[1]))
 
 
 def _opens_with_bold(pieces: list[Piece]) -> bool:
@@ -480,11 +499,13 @@ def _continues(line: str, following: str) -> bool:
 
 
 def _is_sentence(text: str) -> bool:
-    """Whether text reads as a sentence describing a work rather than its title: it ends with a full stop
-    and few of its longer words after the first are capitalised (titles capitalise most of theirs)."""
+    """Whether text reads as a sentence describing a work rather than its title: it ends with a full stop or
+    starts in lower case ("a million-neuron neuromorphic chip"), and few of its longer words after the first
+    are capitalised (titles capitalise most of theirs)."""
     words = [w for w in re.findall(r"[^\W\d_][\w'-]*", text)[1:] if len(w) > 3]
     capitalised = sum(w[0].isupper() for w in words)
-    return text.rstrip().endswith(".") and bool(words) and capitalised < len(words) / 2
+    opens_lower = text.strip()[:1].islower()
+    return (text.rstrip().endswith(".") or opens_lower) and bool(words) and capitalised < len(words) / 2
 
 
 def _first_italic_run(pieces: list[Piece]) -> str:
@@ -540,7 +561,11 @@ def _host_role(href: str) -> LinkColumn | None:
 
 
 def _clean_title(text: str) -> str:
-    """A title without the punctuation, quotes and stray brackets a row leaves around it."""
+    """A title without the punctuation, quotes and stray brackets a row leaves around it, nor its own name
+    repeated in brackets at its end ("GEMeX: A Large-Scale ... Benchmark (GEMeX)")."""
+    named = re.match(r"\s*([^\s:]+):.*\(\s*\1\s*\)\W*$", text)
+    if named:
+        text = text[: text.rindex("(")]
     text = " ".join(EMOJI_SHORTCODE.sub("", text.replace("\x00", " ")).split())
     text = re.sub(r"^\(\s*[^()\s]{1,20}\s*\)\s*(?=\w)", "", text)  # "(SCNN)Spatial As Deep: ...": its short name
     # "(RAPM): Title", "（Otter Knowledge) Title": a name of a few words set apart before the title

@@ -87,7 +87,9 @@ def test_every_entry_keeps_its_file_line_and_raw_row(bundled) -> None:
         ("International Conference on Pattern Recognition 2020", "ICPR", 2020, "conference"),
         ("Pattern Recognition 2020", "PR", 2020, "journal"),
         # an unknown venue's own words say its kind; a long name is not a misspelling of a known one
-        ("IEEE Transactions on Medical Imaging 2022", "IEEE Transactions on Medical Imaging", 2022, "journal"),
+        ("IEEE Transactions on Geoscience and Remote Sensing 2022",
+         "IEEE Transactions on Geoscience and Remote Sensing", 2022, "journal"),
+        ("IEEE Transactions on Medical Imaging 2022", "TMI", 2022, "journal"),  # known by its full name
         ("Journal of Imaging, 2023", "Journal of Imaging", 2023, "journal"),
         ("Symposium on Biomedical Imaging 2021", "Symposium on Biomedical Imaging", 2021, "conference"),
         ("Mystery Workshop 2022", "Mystery Workshop", 2022, "workshop"),

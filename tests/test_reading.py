@@ -291,7 +291,7 @@ def test_html_headings_titles_and_items_of_several_paragraphs(vocab: Vocabulary)
 def test_a_paper_link_labelled_with_its_venue_beside_a_title_column(vocab: Vocabulary) -> None:
     rows = by_line(read(vocab, "html_headings_and_items.md"))
     assert (rows[27].title, rows[27].venue.family, rows[27].code_links[0].kind) == ("Virchow2", "arXiv", "huggingface")
-    assert (rows[28].title, rows[28].venue.family) == ("CheXzero", "Nat Biomed Eng")
+    assert (rows[28].title, rows[28].venue.family) == ("CheXzero", "Nature Biomedical Engineering")
     assert (rows[29].title, rows[29].venue.family, rows[29].year) == ("Med-Flamingo", "ML4H", 2023)
 
 
@@ -535,3 +535,23 @@ def test_fields_under_bold_titles_resources_in_sub_items_and_venues_in_proceedin
     assert 29 not in rows  # a blog post
     assert rows[33].arxiv_id == "2212.06817"  # an [arxiv] link in a column of no known name
     assert 37 not in rows  # a name linking only its repository is a tool
+
+
+def test_venues_in_italics_after_a_title_in_bold_brackets_and_over_rows_of_names(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "venues_in_italics_and_bold_brackets.md"))
+    assert (rows[5].title, rows[5].venue.family, rows[5].year) == (
+        "MDGNN: Multi-Relational Dynamic Graph Neural Network for Stock Prediction", "AAAI", 2024)
+    assert (rows[6].title, rows[6].venue.family, rows[6].year) == (
+        "CheXagent: Towards a Foundation Model for Chest X-Ray Interpretation", "arXiv", 2024)  # arXiv'2401
+    assert (rows[7].title, rows[7].year) == (
+        "Networks of Spiking Neurons: The Third Generation of Neural Network Models", 1997)
+    assert rows[11].title == "TrueNorth"  # italics in lower case describe the named work
+    # a bold venue over rows that open with a name and a colon is a heading, not a work with fields
+    assert 13 not in rows and (rows[14].venue.family, rows[14].year) == ("ICLR", 2025)
+    # "(Workshop)" and the work's own name in brackets close no title; a bold venue in brackets is the venue
+    assert (rows[15].title, rows[15].venue.family) == (
+        "ARDGen: Augmentation Regularization for Domain-Generalized Report Generation", "ICLR")
+    assert rows[16].title == "GEMeX: A Large-Scale, Groundable, and Explainable Medical VQA Benchmark"
+    assert (rows[17].title, rows[17].year) == (
+        "Automated Radiology Report Generation: A Review of Recent Advances", 2024)
+    assert (rows[20].venue.family, rows[20].year) == ("ICCV", 2023)  # "ICCV'23" alone on a line heads the rows below

@@ -111,11 +111,11 @@ def test_a_kind_of_work_named_by_its_label_is_asked_for(query: str, kinds: tuple
 
 
 def test_a_venue_acronym_of_the_list_that_the_vocabulary_lacks_is_understood(vocab: Vocabulary) -> None:
-    venues = list_venue_acronyms(["MICCAI", "MIDL", "Journal of Imaging", "CVPR", "Med"], vocab)
-    assert venues == {"miccai": "MICCAI", "midl": "MIDL"}  # known, long and one-capital names left out
-    intent = understand("diffusion anomaly detection miccai 2023", vocab, list_venues=venues)
-    assert (intent.venues, intent.years, intent.text) == (("MICCAI",), (2023, 2023), "diffusion anomaly detection")
-    assert understand("diffusion anomaly detection miccai", vocab).venues == ()
+    venues = list_venue_acronyms(["ISBI", "MIDL", "Journal of Imaging", "CVPR", "Med"], vocab)
+    assert venues == {"isbi": "ISBI", "midl": "MIDL"}  # known, long and one-capital names left out
+    intent = understand("diffusion anomaly detection isbi 2023", vocab, list_venues=venues)
+    assert (intent.venues, intent.years, intent.text) == (("ISBI",), (2023, 2023), "diffusion anomaly detection")
+    assert understand("diffusion anomaly detection isbi", vocab).venues == ()
 
 
 def test_a_lowercase_english_word_that_is_also_a_venue_alias_is_not_a_venue(vocab: Vocabulary) -> None:

@@ -46,9 +46,9 @@ MISSPELT_NAME_SCORE = 92
 # Two-digit years ("NeurIPS'99") up to this many years past the current one are this century's.
 SHORT_YEAR_LOOKAHEAD = 1
 FIVE_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\d(?!\d)")
-VENUE_MONTH = re.compile(r"\s*(.*[A-Za-z])\s+(\d\d)(?:0[1-9]|1[0-2])\s*")
+VENUE_MONTH = re.compile(r"\s*(.*[A-Za-z])[\s'’]+(\d\d)(?:0[1-9]|1[0-2])\s*")
 """A venue and four digits that are no year: the year and month, as arXiv ids start ("Arxiv_2508" is August
-2025, "NeurIPS 2309" September 2023)."""
+2025, "NeurIPS 2309" September 2023, "arXiv'2401" January 2024)."""
 VENUE_AND_PART = re.compile(r"\s*([^()]*?\w)\s*\(([^()]+)\)\s*")
 """A venue, then the part of it a paper appeared in, in brackets: "CVPRW (PBVS)"."""
 

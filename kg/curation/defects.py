@@ -35,7 +35,7 @@ from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, Me
 from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, PLACEHOLDER_LABEL, TableRow, table_row
 from kg.core.vocab import PLACEHOLDERS, YEAR, alias_key, normalise_text, title_similarity
 from kg.curation.duplicates import DuplicateGroup
-from kg.curation.venue_dates import VenueMonths, arxiv_month, date_conflict
+from kg.curation.venue_dates import OTHER_PAPER, VenueMonths, arxiv_month, date_conflict
 
 DEFECT_KINDS = (
     "link_title_mismatch",
@@ -65,6 +65,7 @@ CODE_SITES = frozenset({"github.com", "gitlab.com", "worksheets.codalab.org", "z
 """Sites whose every page leads to code: an owner's page on a code host (its repositories), CodaLab
 worksheets (runnable code bundles), and the research archives authors deposit code releases in (Zenodo,
 figshare): in a code column, such a deposit is the code."""
+WORKSHOP = re.compile(r"\bworkshops?\b", re.IGNORECASE)
 MAX_NAME_TITLE_WORDS = 4
 TITLE_FILLER = frozenset({"a", "an", "the", "of", "for", "and", "with", "on", "in", "to", "via", "by"})
 NOISE = (
@@ -338,8 +339,9 @@ def _placeholders(file: str, line: int, raw: str, lines: Sequence[str], dash_is_
 def _venue_suspect(entry: Entry, months: VenueMonths) -> list[Defect]:
     found = []
     conflict = date_conflict(entry.venue, entry.arxiv_id, months)
-    if conflict:
-        found.append(Defect(entry.file, entry.line, "venue_suspect", conflict))
+    if conflict:  # a preprint listed years before its id existed names the wrong paper, not the wrong year
+        kind = "link_title_mismatch" if conflict.endswith(OTHER_PAPER) else "venue_suspect"
+        found.append(Defect(entry.file, entry.line, kind, conflict))
     for link in entry.links_in("title", "paper", "links"):
         match = CVF_VENUE.search(link.url) if link.kind == "cvf" else None
         # a link to another paper (its file name says so) says nothing of this paper's venue
@@ -347,6 +349,8 @@ def _venue_suspect(entry: Entry, months: VenueMonths) -> list[Defect]:
             continue
         family = match.group("family") + match.group("workshop")
         year = int(match.group("year"))
+        if match.group("workshop") and WORKSHOP.search(entry.raw) and entry.venue.year in (None, year):
+            continue  # "Title (**Workshop**)" under "**CVPR'25**": the row says it is the workshop's
         if alias_key(family) != alias_key(entry.venue.family) or (entry.venue.year and year != entry.venue.year):
             found.append(
                 Defect(entry.file, entry.line, "venue_suspect",
@@ -388,7 +392,9 @@ def _duplicate_venues(groups: Sequence[DuplicateGroup], by_line: dict[int, Entry
             entry = by_line[member.line]
             if entry is best or entry.venue.kind in ("preprint", "unknown"):
                 continue
-            if (entry.venue.family, entry.venue.year) != (best.venue.family, best.venue.year):
+            # a venue without its year beside a year column ("| 2021 | SEW-ResNet | NeurIPS |") gives it there
+            ours, theirs = (entry.venue.year or entry.year), (best.venue.year or best.year)
+            if (entry.venue.family, ours) != (best.venue.family, theirs):
                 found.append(
                     Defect(entry.file, entry.line, "venue_suspect",
                            f"its duplicate at line {best.line} says {best.venue.raw}, this row {entry.venue.raw}")

@@ -24,6 +24,9 @@ so they may carry the previous year's preprint label. Measured on the judged lis
 on January ids sit at 23 and 1,647 (sent in late December) and at 5,204 to 8,570 (sent in mid-January);
 3,000 is about the holiday backlog at 2023-24 submission rates (docs/curation.md)."""
 
+OTHER_PAPER = "; the arXiv link may be to another paper"
+"""What a preprint's conflict adds when it is listed two or more years before its arXiv id existed."""
+
 
 @dataclass(frozen=True)
 class VenueMonths:
@@ -80,7 +83,7 @@ def date_conflict(venue: Venue, arxiv_id: str | None, months: VenueMonths) -> st
         sent_in_december = month == 1 and (sequence is None or sequence < DECEMBER_BACKLOG)
         if year != venue.year and not (sent_in_december and venue.year == year - 1):
             # a preprint listed years before its id existed is likelier a link to another paper than a typo
-            other_paper = "; the arXiv link may be to another paper" if venue.year < year - 1 else ""
+            other_paper = OTHER_PAPER if venue.year < year - 1 else ""
             return f"preprint venue says {venue.year} but arXiv id {arxiv_id} dates it {year}-{month:02d}{other_paper}"
         return None
     if arxiv_sequence(arxiv_id) is None:
