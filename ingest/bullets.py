@@ -50,6 +50,7 @@ LINK_LABEL = re.compile(r"\[([^\[\]]*)\]\(")
 LINK_MARKUP = re.compile(r"\[[^\[\]]*\]\([^()\s]*\)")
 PROCEEDINGS_HOSTS = frozenset({"cvf", "ieee", "acm", "openreview"})
 NAVIGATION_LABEL = re.compile(r"\s*[←→↑↓⬅➡⬆⬇«»⇦⇨]")
+AWESOME = re.compile(r"\W*awesome\b", re.IGNORECASE)
 BLOG_HOSTS = ("medium.com", "substack.com", "zhuanlan.zhihu.com", "notion.site")
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "bilibili.com", "vimeo.com")
 # A day and month between a venue's name and its year in running text ("arxiv, 17 Jan 2019", "NeurIPS, Dec. 2021").
@@ -444,6 +445,8 @@ def _not_a_paper(read: RowText, cell: Cell, venue_raw: str, links: list[Link], n
         return "it links only to videos"
     if not venue_raw and links and all(_is_blog_post(link.url) for link in links):
         return "it links only to blog posts"
+    if AWESOME.match(read.title) and links and all(link.kind in SOURCE_HOSTS for link in links):
+        return "it is another list of resources"  # "[Awesome Sign Language Recognition](github.com/...)"
     words = len(read.title.split())
     paper_link = any(link.column in ("title", "paper") and link.kind not in SOURCE_HOSTS for link in links)
     if words >= MIN_BULLET_TITLE_WORDS and (links or noted or venue_raw

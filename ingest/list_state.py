@@ -18,6 +18,8 @@ from kg.core.links import make_link, venue_of_link
 from kg.core.model import DatasetEntry, Entry, EntryFlag, Link, LinkColumn, MetricEntry, ParseWarning
 from kg.core.vocab import YEAR, Vocabulary
 
+NAME_BEFORE_YEAR = re.compile(r"([A-Za-z][\w&-]*(?:\s+[A-Za-z][\w&-]*){0,2})\s*'?((?:19|20)\d\d)\b")
+"""Up to three words and the year after them, in a title: where a venue and its year may be named."""
 MAX_VENUE_HEADING_WORDS = 4
 """Words of a heading that may name the venue of the rows under it ("### 2020 ECCV")."""
 
@@ -43,15 +45,29 @@ class ListState:
         self.sections: list[tuple[str, int, int]] = []
         self.title_line = 0
         """The line of the list's title: its first heading, when of level 1."""
+        self.list_venue = ""
+        """The venue and year the list's title names ("Awesome ICML 2024 Graph Paper Collection"): every row's
+        unless the row or a heading names another."""
         self.named_by_bold: set[int] = set()
         """Lines of bold names already read as a paper from the links in a bullet below them."""
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(ParseWarning(self.file, line, message))
 
+    def _venue_named_in(self, title: str) -> str:
+        """A venue the vocabulary knows and its year, named inside a title ("Collections Specially for CVPR 2019")."""
+        for match in NAME_BEFORE_YEAR.finditer(title):
+            words = match.group(1).split()
+            for size in range(len(words), 0, -1):
+                venue = self.vocab.parse_venue(f"{' '.join(words[-size:])} {match.group(2)}")
+                if venue.name and venue.year and not venue.readings:
+                    return f"{' '.join(words[-size:])} {match.group(2)}"
+        return ""
+
     def push_heading(self, level: int, title: str, line: int) -> None:
         if not self.sections and level == 1:
             self.title_line = line
+            self.list_venue = self._venue_named_in(title)
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, title, line))
@@ -177,6 +193,8 @@ class ListState:
         # arXiv link or note: the arXiv copy of a paper published there.
         if heading.family and (venue.family is None or (venue.kind == "preprint" and heading.kind != "preprint")):
             venue = heading
+        if venue.family is None and year_cell is None and self.list_venue:
+            venue = self.vocab.parse_venue(self.list_venue)
         # a row and headings that name no venue nor year, or only the preprint, may link a paper whose address
         # names where it appeared (CVF's open access: content_CVPR_2019/); a year the row gives stays its own
         # ("2024" beside a WACV 2025 link)

@@ -555,3 +555,10 @@ def test_venues_in_italics_after_a_title_in_bold_brackets_and_over_rows_of_names
     assert (rows[17].title, rows[17].year) == (
         "Automated Radiology Report Generation: A Review of Recent Advances", 2024)
     assert (rows[20].venue.family, rows[20].year) == ("ICCV", 2023)  # "ICCV'23" alone on a line heads the rows below
+
+
+def test_the_venue_the_list_title_names_is_every_rows_that_names_none(vocab: Vocabulary) -> None:
+    rows = by_line(read(vocab, "venue_in_the_list_title.md"))
+    assert (rows[9].venue.family, rows[9].year) == ("ICML", 2024)  # "Awesome ICML 2024 Graph Paper Collection"
+    assert (rows[10].venue.family, rows[10].year) == ("NeurIPS", 2023)  # a row's own venue comes first
+    assert 11 not in rows  # "[Awesome ... Resources](github.com/...)": another list, no paper
