@@ -251,7 +251,7 @@ def read_paragraph(state: ListState, tokens: list[Token], start: int) -> int:
         read_paper_bullet(state, line, state.lines[line - 1], state.cell(f"{inline.content}  \n{text}"))
         return resume
     venue = state.vocab.parse_venue(cell.text) if not cell.links else None
-    if _is_bold_heading(cell) or (venue is not None and venue.name and venue.year and not venue.readings
+    if _is_bold_heading(cell) or (venue is not None and venue.known_and_dated
                                   and len(cell.text.split()) <= MAX_VENUE_LINE_WORDS):
         # a line of bold words, or one naming a venue and its year alone ("ICCV'23"), heads the rows below it
         state.push_heading(PSEUDO_HEADING_LEVEL, cell.text, line)

@@ -86,11 +86,11 @@ MAX_TAG_WORDS = 3
 ET_AL = re.compile(r"\be[tl]\.?\s+al\b", re.IGNORECASE)
 ENDS_IN_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:[/.-]\d{1,2}){0,2}$")  # a year, or a date: "arXiv-2021/12/1"
 MIN_LINKED_TITLE_WORDS = 3
+"""Words of a link label that make it a title rather than a name ("[Masked Vision-Language Transformers ...]")."""
 PRESENTED_AS = VENUE_DECORATIONS | {"workshop"}
 """Words in brackets closing a title that say how or where in its venue the work was presented."""
 DATES_ONLY = re.compile(r"\s*(?:[\[(]\s*(?:19|20)\d\d[./-]\d{1,2}(?:[./-]\d{1,2})?\s*[\])]\s*)*")
 """Nothing but dates in brackets: "[2020/09] " before a row's venue tag."""
-"""Words of a link label that make it a title rather than a name ("[Masked Vision-Language Transformers ...]")."""
 NAME_SEPARATOR = re.compile(r"\s*(?:[—–:]|-\s|\()")  # "**CLIP** — ...", "**GatorTron** (90B words)"
 CONNECTING_WORDS = frozenset({
     "a", "an", "the", "of", "for", "with", "and", "or", "to", "in", "on", "via", "by", "from", "using",
@@ -279,8 +279,7 @@ class RowReader:
 
     def _dated_venue(self, text: str) -> bool:
         """Whether text is a venue the vocabulary knows, with its year ("AAAI'24", "Nature 2023")."""
-        venue = self.vocab.parse_venue(text.strip(TRAILING_PUNCTUATION + "()"))
-        return venue.name is not None and venue.year is not None and not venue.readings
+        return self.vocab.parse_venue(text.strip(TRAILING_PUNCTUATION + "()")).known_and_dated
 
     def _bold_venue(self, pieces: list[Piece]) -> list[Piece]:
         """A row that opens in bold with where and when the paper appeared (`**CVPR 2023**: [Title](url)`,
@@ -294,10 +293,9 @@ class RowReader:
         first = pieces.index(visible[0])
         head, rest = re.match(r"([^,:;|]*)(.*)", visible[0].text, re.DOTALL).groups()  # type: ignore[union-attr]
         head = head.strip()
-        venue = self.vocab.parse_venue(head)
         # a method's name in bold is the title's start: "**NeuRIS:** ...", a near miss of NeurIPS; "**VoxSRC 2019:**
         # The first ...", a title that opens with a year
-        known = venue.name is not None and venue.year is not None and not venue.readings
+        known = self._dated_venue(head)
         link = next((p for p in pieces[first + 1 :] if p.kind == "link" or re.search(r"\w", p.text)), None)
         titled = (link is not None and link.kind == "link" and len(link.text.split()) >= MIN_LINKED_TITLE_WORDS
                   and not self.is_generic(link.text))

@@ -59,8 +59,7 @@ class ListState:
         for match in NAME_BEFORE_YEAR.finditer(title):
             words = match.group(1).split()
             for size in range(len(words), 0, -1):
-                venue = self.vocab.parse_venue(f"{' '.join(words[-size:])} {match.group(2)}")
-                if venue.name and venue.year and not venue.readings:
+                if self.vocab.parse_venue(f"{' '.join(words[-size:])} {match.group(2)}").known_and_dated:
                     return f"{' '.join(words[-size:])} {match.group(2)}"
         return ""
 

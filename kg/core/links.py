@@ -33,7 +33,7 @@ HOST_KINDS: tuple[tuple[str, LinkKind], ...] = (
     )),
 )
 CVF_PROCEEDINGS = re.compile(
-    r"openaccess\.thecvf\.com/content[_/]([A-Za-z]+?)_?((?:19|20)\d\d)(W?)[/_]", re.IGNORECASE)
+    r"/content[_/](?P<family>[A-Za-z]+?)_?(?P<year>(?:19|20)\d\d)(?P<workshop>W?)[/_]", re.IGNORECASE)
 """CVF's open-access addresses name the conference and year: content_CVPR_2019/, content/CVPR2021W/."""
 HUGGING_FACE_PAGES = frozenset({"datasets", "papers", "docs", "blog", "learn", "collections", "models", "spaces",
                                 "organizations", "settings", "tasks", "pricing"})
@@ -123,7 +123,7 @@ def paper_links(links: list[Link]) -> list[Link]:
 def venue_of_link(link: Link) -> str:
     """The venue a paper link's address names ("CVPR 2019" for openaccess.thecvf.com/content_CVPR_2019/...),
     or "" when it names none."""
-    match = CVF_PROCEEDINGS.search(link.url)
+    match = CVF_PROCEEDINGS.search(link.url) if link.kind == "cvf" else None
     if not match:
         return ""
     name, year, workshop = match.groups()

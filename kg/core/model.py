@@ -144,6 +144,12 @@ class Venue:
         return "; ".join(filter(None, (self.decoration, *self.readings))) or None
 
     @property
+    def known_and_dated(self) -> bool:
+        """Whether the vocabulary knows this venue as written (no misspelling read) and it gives a year:
+        "AAAI'24", "CVPR 2023", not "Mystery Venue 2021" nor "NeuRIPS 2023"."""
+        return self.name is not None and self.year is not None and not self.readings
+
+    @property
     def label(self) -> str:
         """Human form: "CVPR 2023", "arXiv 2022", "2022", or "" when nothing is known."""
         return " ".join(str(part) for part in (self.family, self.year) if part)

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from ingest.inline import label_role
 from kg.core.headings import heading_year
-from kg.core.links import host_of, is_pdf
+from kg.core.links import CVF_PROCEEDINGS, host_of, is_pdf
 from kg.core.model import CODE_HOSTS, PAPER_KINDS, DatasetEntry, Entry, Link, MetricEntry, Paper
 from kg.core.rows import MARKDOWN_LINK, NESTED_LINK, PLACEHOLDER_LABEL, TableRow, table_row
 from kg.core.vocab import PLACEHOLDERS, YEAR, alias_key, normalise_text, title_similarity
@@ -60,7 +60,6 @@ CODE_ARCHIVE = re.compile(r"\.(?:zip|rar|7z|tar|tgz|tar\.gz|tar\.bz2)$", re.IGNO
 MIN_TITLE_WORDS_IN_SLUG = 3
 """Content words a file name must share with the list's titles to name a title at all."""
 CVF_SLUG = re.compile(r"^[^_]+_(?P<title>.+)_[A-Za-z]+_\d{4}_paper$")
-CVF_VENUE = re.compile(r"/content[/_](?P<family>[A-Za-z]+?)_?(?P<year>\d{4})(?P<workshop>W?)/")
 CODE_SITES = frozenset({"github.com", "gitlab.com", "worksheets.codalab.org", "zenodo.org", "figshare.com"})
 """Sites whose every page leads to code: an owner's page on a code host (its repositories), CodaLab
 worksheets (runnable code bundles), and the research archives authors deposit code releases in (Zenodo,
@@ -343,7 +342,7 @@ def _venue_suspect(entry: Entry, months: VenueMonths) -> list[Defect]:
         kind = "link_title_mismatch" if conflict.endswith(OTHER_PAPER) else "venue_suspect"
         found.append(Defect(entry.file, entry.line, kind, conflict))
     for link in entry.links_in("title", "paper", "links"):
-        match = CVF_VENUE.search(link.url) if link.kind == "cvf" else None
+        match = CVF_PROCEEDINGS.search(link.url) if link.kind == "cvf" else None
         # a link to another paper (its file name says so) says nothing of this paper's venue
         if not match or not entry.venue.family or link_matches_title(link.url, entry.title) is False:
             continue
